@@ -1,0 +1,1 @@
+namespace CoordinationPortal.Domain; internal static class Placeholder { }
