@@ -1,1 +1,0 @@
-namespace CoordinationPortal.Domain; internal static class Placeholder { }
