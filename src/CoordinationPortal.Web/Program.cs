@@ -1,3 +1,19 @@
+using CoordinationPortal.Web.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+
+if (!await builder.AddPortalDatabaseAsync())
+{
+    return 1;
+}
+
+builder.AddPortalServices();
+
 var app = builder.Build();
-app.Run();
+await app.PreparePortalAsync();
+app.MapPortal();
+await app.RunAsync();
+return 0;
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

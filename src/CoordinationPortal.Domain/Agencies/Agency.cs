@@ -114,7 +114,7 @@ public sealed record Agency
     public static Agency? AsOf(IEnumerable<object> events, DateOnly date, TimeSpan offset)
     {
         var endOfDay = new DateTimeOffset(date.AddDays(1).ToDateTime(TimeOnly.MinValue), offset);
-        return Fold(events.Where(e => AtOf(e) < endOfDay));
+        return Fold(events.Where(e => AtOf(e) < endOfDay).OrderBy(AtOf));
     }
 
     public static DateTimeOffset AtOf(object @event) => @event switch

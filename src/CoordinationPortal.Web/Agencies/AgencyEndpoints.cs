@@ -1,0 +1,113 @@
+using System.Globalization;
+using CoordinationPortal.Domain;
+using CoordinationPortal.Domain.Agencies;
+using CoordinationPortal.Web.Identity;
+using CoordinationPortal.Web.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+
+namespace CoordinationPortal.Web.Agencies;
+
+public sealed record LayerScoresDto(double? Compute, double? Data, double? Governance, double? Skills, double? Operations);
+
+public sealed record IndicesDto(double Mean, double Geometric, double Balanced, double ImbalancePenalty);
+
+public sealed record AgencyListItemDto(
+    Guid Id, string Name, AgencyKind Kind, string Sector, string Jurisdiction, LayerScoresDto Layers, IndicesDto? Indices,
+    DateTimeOffset? LastAssessed, bool Stale, long Version);
+
+public sealed record IndicatorDto(
+    string Id, Layer Layer, int Level, string EvidenceNote, string? EvidenceUrl, int? TargetLevel, DateOnly? TargetDate,
+    string AssessedBy, DateTimeOffset AssessedAt, ReviewStatus Status, string? ReviewNote);
+
+public sealed record ScorecardDto(
+    Guid Id, string Name, AgencyKind Kind, string Sector, string Jurisdiction, long Version, DateOnly? AsOf,
+    LayerScoresDto Layers, IndicesDto? Indices, DateTimeOffset? LastAssessed, string? StaleForCycle, IReadOnlyList<IndicatorDto> Indicators);
+
+public sealed record AssessmentRequest(
+    string? IndicatorId, int? Level, string? EvidenceNote, string? EvidenceUrl, int? TargetLevel, DateOnly? TargetDate, long? ExpectedVersion);
+
+public sealed record AssessmentCreatedDto(Guid AgencyId, string IndicatorId, long Version);
+
+public static class AgencyEndpoints
+{
+    public static IEndpointRouteBuilder MapAgencyApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/agencies").RequireAuthorization(Policies.View).WithTags("Agencies");
+
+        api.MapGet("/", async (AgencyQueries queries, AgencyKind? kind, string? sector, string? jurisdiction, CancellationToken ct) =>
+        {
+            var rows = await queries.PortfolioAsync(new PortfolioFilter(kind, sector, jurisdiction), ct);
+            return TypedResults.Ok(rows.Select(ToListItem).ToList());
+        });
+
+        api.MapGet("/{id:guid}/scorecard", async (Guid id, string? asOf, AgencyQueries queries, CancellationToken ct) =>
+        {
+            DateOnly? date = null;
+            if (!string.IsNullOrEmpty(asOf))
+            {
+                if (!DateOnly.TryParseExact(asOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = ["Use a date in the form YYYY-MM-DD."] });
+                }
+
+                date = parsed;
+            }
+
+            var card = await queries.ScorecardAsync(id, date, ct);
+            return card is null ? Results.NotFound() : Results.Ok(ToDto(card));
+        });
+
+        api.MapPost("/{id:guid}/assessments", async (
+            Guid id, AssessmentRequest request, HttpContext http, AgencyCommandHandler handler,
+            IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        {
+            var missing = new Dictionary<string, string[]>();
+            if (string.IsNullOrWhiteSpace(request.IndicatorId)) missing["indicatorId"] = [text["Error.Indicator.Unknown"]];
+            if (request.Level is null) missing["level"] = [text["Error.Level.OutOfRange"]];
+            if (request.ExpectedVersion is null) missing["expectedVersion"] = [text["Error.ExpectedVersion.Required"]];
+            if (missing.Count > 0)
+            {
+                return Results.ValidationProblem(missing);
+            }
+
+            var command = new AssessIndicator(id, request.IndicatorId!, request.Level!.Value, request.EvidenceNote ?? "",
+                request.EvidenceUrl, request.TargetLevel, request.TargetDate, "", default);
+            var outcome = await handler.HandleAsync(http.User, command, request.ExpectedVersion, ct);
+            return outcome switch
+            {
+                CommandOutcome.Accepted a => Results.Created(
+                    $"/api/v1/agencies/{id}/scorecard", new AssessmentCreatedDto(id, request.IndicatorId!, a.Version)),
+                CommandOutcome.Invalid invalid => Results.ValidationProblem(invalid.Errors
+                    .GroupBy(e => Camel(e.Field ?? "request"))
+                    .ToDictionary(g => g.Key, g => g.Select(e => text["Error." + e.Code].Value).ToArray())),
+                CommandOutcome.Conflict c => Results.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: text["Conflict.Title"],
+                    detail: text["Conflict.Detail"],
+                    extensions: new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion }),
+                CommandOutcome.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["Forbidden.Title"]),
+                _ => Results.NotFound(),
+            };
+        }).DisableAntiforgery();
+
+        return app;
+    }
+
+    private static string Camel(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];
+
+    public static AgencyListItemDto ToListItem(AgencySummary a) => new(
+        a.Id, a.Name, a.Kind, a.Sector, a.Jurisdiction,
+        new LayerScoresDto(a.Compute, a.Data, a.Governance, a.Skills, a.Operations),
+        a.MeanIndex is { } mean ? new IndicesDto(mean, a.GeometricIndex!.Value, a.BalancedIndex!.Value, mean - a.BalancedIndex.Value) : null,
+        a.LastAssessedAt, a.StaleForCycle is not null, a.Version);
+
+    public static ScorecardDto ToDto(Scorecard card) => new(
+        card.Agency.Id, card.Agency.Name, card.Agency.Kind, card.Agency.Sector, card.Agency.Jurisdiction, card.Agency.Version, card.AsOf,
+        new LayerScoresDto(card.Scores.Compute, card.Scores.Data, card.Scores.Governance, card.Scores.Skills, card.Scores.Operations),
+        card.Index is { } i ? new IndicesDto(i.Mean, i.Geometric, i.Balanced, i.ImbalancePenalty) : null,
+        card.Agency.LastAssessedAt, card.Agency.StaleForCycle,
+        card.Agency.Indicators.Values.Select(a => new IndicatorDto(
+            a.IndicatorId, a.Layer, a.Level, a.EvidenceNote, a.EvidenceUrl, a.TargetLevel, a.TargetDate,
+            a.AssessedBy, a.AssessedAt, a.Status, a.ReviewNote)).ToList());
+}

@@ -1,0 +1,89 @@
+using CoordinationPortal.Domain;
+using CoordinationPortal.Domain.Agencies;
+using CoordinationPortal.Domain.Framework;
+using CoordinationPortal.Domain.Scoring;
+using Marten;
+
+namespace CoordinationPortal.Web.Agencies;
+
+public sealed record PortfolioFilter(AgencyKind? Kind = null, string? Sector = null, string? Jurisdiction = null);
+
+public sealed record Scorecard(Agency Agency, LayerScores Scores, ReadinessIndex? Index, DateOnly? AsOf);
+
+public sealed record HistoryEntry(DateTimeOffset At, string By, string Kind, string? IndicatorId, int? Level, string? Detail, long Version);
+
+/// <summary>Reads for pages and the API. The portfolio comes from the small summary documents; scorecards "as of" a date are replayed from events.</summary>
+public sealed class AgencyQueries(IQuerySession session, ReadinessFramework framework, PortalClock clock)
+{
+    public async Task<IReadOnlyList<AgencySummary>> PortfolioAsync(PortfolioFilter filter, CancellationToken ct)
+    {
+        IQueryable<AgencySummary> query = session.Query<AgencySummary>();
+        if (filter.Kind is { } kind) query = query.Where(a => a.Kind == kind);
+        if (!string.IsNullOrEmpty(filter.Sector)) query = query.Where(a => a.Sector == filter.Sector);
+        if (!string.IsNullOrEmpty(filter.Jurisdiction)) query = query.Where(a => a.Jurisdiction == filter.Jurisdiction);
+        var rows = await query.ToListAsync(ct);
+        return rows.OrderBy(a => a.Name, StringComparer.CurrentCulture).ToList();
+    }
+
+    public async Task<Scorecard?> ScorecardAsync(Guid agencyId, DateOnly? asOf, CancellationToken ct)
+    {
+        Agency? agency;
+        if (asOf is { } date)
+        {
+            var events = await session.Events.FetchStreamAsync(agencyId, token: ct);
+            agency = Agency.AsOf(events.Select(e => e.Data), date, clock.OffsetAt(date));
+        }
+        else
+        {
+            agency = await session.LoadAsync<Agency>(agencyId, ct);
+        }
+
+        if (agency is null)
+        {
+            return null;
+        }
+
+        var scores = Scores.Layers(framework, agency.Levels);
+        return new Scorecard(agency, scores, Scores.Index(scores), asOf);
+    }
+
+    public async Task<IReadOnlyList<object>> EventsAsync(Guid agencyId, CancellationToken ct) =>
+        (await session.Events.FetchStreamAsync(agencyId, token: ct)).Select(e => e.Data).ToList();
+
+    public static IReadOnlyList<HistoryEntry> History(IReadOnlyList<object> events) =>
+        events.Select((e, i) => Describe(e, i + 1)).OrderByDescending(h => h.At).ThenByDescending(h => h.Version).ToList();
+
+    public IReadOnlyList<TrendPoint> Trend(IReadOnlyList<object> events) =>
+        Domain.Scoring.Trend.Monthly(events, framework, clock.Today, clock.OffsetAt(clock.Today));
+
+    private static HistoryEntry Describe(object e, long version) => e switch
+    {
+        AgencyRegistered r => new(r.At, r.By, "Registered", null, null, r.Name, version),
+        AgencyDetailsUpdated u => new(u.At, u.By, "DetailsUpdated", null, null, u.Name, version),
+        AgencyLeadAssigned a => new(a.At, a.By, "LeadAssigned", null, null, a.Lead, version),
+        AgencyLeadRemoved a => new(a.At, a.By, "LeadRemoved", null, null, a.Lead, version),
+        IndicatorAssessed a => new(a.At, a.By, "Assessed", a.IndicatorId, a.Level, a.EvidenceNote, version),
+        AssessmentsSubmittedForReview s => new(s.At, s.By, "Submitted", null, null, string.Join(", ", s.IndicatorIds), version),
+        AssessmentApproved a => new(a.At, a.By, "Approved", a.IndicatorId, null, a.Note, version),
+        AssessmentReturned r => new(r.At, r.By, "Returned", r.IndicatorId, null, r.Reason, version),
+        ScorecardMarkedStale s => new(s.At, s.By, "MarkedStale", null, null, s.CycleId, version),
+        _ => new(DateTimeOffset.MinValue, "", e.GetType().Name, null, null, null, version),
+    };
+}
+
+/// <summary>The portal's calendar: "today" and "as of a date" are read in one configured time zone (India by default).</summary>
+public sealed class PortalClock(TimeProvider time, IConfiguration configuration)
+{
+    private readonly TimeZoneInfo _zone = FindZone(configuration["Portal:TimeZone"] ?? "Asia/Kolkata");
+
+    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), _zone).DateTime);
+
+    public DateTimeOffset Now => TimeZoneInfo.ConvertTime(time.GetUtcNow(), _zone);
+
+    public TimeSpan OffsetAt(DateOnly date) => _zone.GetUtcOffset(date.ToDateTime(TimeOnly.MinValue));
+
+    public DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, _zone);
+
+    private static TimeZoneInfo FindZone(string id) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CoordinationPortal.Domain;
+using CoordinationPortal.Domain.Agencies;
+using CoordinationPortal.Domain.Framework;
+
+namespace CoordinationPortal.Web.Framework;
+
+public sealed record ReferenceItem(string Code, LocalizedText Name);
+
+/// <summary>Names of agency kinds, sectors and jurisdictions in every language, from <c>seed-data/reference.json</c>.</summary>
+public sealed record ReferenceData(
+    IReadOnlyList<ReferenceItem> AgencyKinds,
+    IReadOnlyList<ReferenceItem> Sectors,
+    IReadOnlyList<ReferenceItem> Jurisdictions)
+{
+    public string KindName(AgencyKind kind, string language) => NameOf(AgencyKinds, kind.ToString(), language);
+
+    public string SectorName(string code, string language) => NameOf(Sectors, code, language);
+
+    public string JurisdictionName(string code, string language) => NameOf(Jurisdictions, code, language);
+
+    private static string NameOf(IReadOnlyList<ReferenceItem> items, string code, string language) =>
+        items.FirstOrDefault(i => string.Equals(i.Code, code, StringComparison.OrdinalIgnoreCase))?.Name.For(language) ?? code;
+}
+
+public static class FrameworkModule
+{
+    internal static readonly JsonSerializerOptions SeedJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        ReadCommentHandling = JsonCommentHandling.Skip,
+    };
+
+    /// <summary>The folder holding the framework and seed documents: configurable, else next to the binaries.</summary>
+    public static string SeedDataDirectory(IConfiguration configuration) =>
+        configuration["SeedData:Directory"] is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(AppContext.BaseDirectory, "seed-data");
+
+    public static WebApplicationBuilder AddReadinessFramework(this WebApplicationBuilder builder)
+    {
+        var directory = SeedDataDirectory(builder.Configuration);
+        var frameworkFile = builder.Configuration["Framework:File"] is { Length: > 0 } f
+            ? f
+            : Path.Combine(directory, "framework", "readiness-framework.v1.json");
+        var framework = FrameworkParser.Parse(File.ReadAllText(frameworkFile));
+        var reference = JsonSerializer.Deserialize<ReferenceData>(
+            File.ReadAllText(Path.Combine(directory, "reference.json")), SeedJson)
+            ?? throw new InvalidOperationException("seed-data/reference.json is empty.");
+        builder.Services.AddSingleton(framework);
+        builder.Services.AddSingleton(reference);
+        return builder;
+    }
+}

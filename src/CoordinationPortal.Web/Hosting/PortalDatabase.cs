@@ -1,0 +1,61 @@
+using Npgsql;
+
+namespace CoordinationPortal.Web.Hosting;
+
+public static class PortalDatabase
+{
+    public const string ConnectionStringName = "Portal";
+
+    /// <summary>
+    /// Uses <c>ConnectionStrings:Portal</c> when set. Otherwise starts the embedded default: a private PostgreSQL
+    /// cluster from this machine's binaries, kept across restarts, stopped with the portal. Returns false (after
+    /// printing one line that says what to install or set) when neither is possible.
+    /// </summary>
+    public static async Task<bool> AddPortalDatabaseAsync(this WebApplicationBuilder builder)
+    {
+        var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            builder.Services.AddSingleton(new PortalDatabaseInfo(configured, Embedded: false));
+            return true;
+        }
+
+        using var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+        var logger = loggerFactory.CreateLogger("CoordinationPortal.EmbeddedPostgres");
+        var dataDirectory = builder.Configuration["Database:EmbeddedDataDirectory"];
+        try
+        {
+            var server = await EmbeddedPostgres.StartAsync(
+                new EmbeddedPostgresOptions
+                {
+                    DataDirectory = string.IsNullOrWhiteSpace(dataDirectory) ? EmbeddedPostgres.DefaultDataDirectory() : dataDirectory,
+                    Port = int.TryParse(builder.Configuration["Database:EmbeddedPort"], out var port) ? port : null,
+                },
+                logger);
+            builder.Configuration[$"ConnectionStrings:{ConnectionStringName}"] = server.ConnectionString;
+            builder.Services.AddSingleton(server);
+            builder.Services.AddHostedService<EmbeddedPostgresStopper>();
+            builder.Services.AddSingleton(new PortalDatabaseInfo(server.ConnectionString, Embedded: true));
+            return true;
+        }
+        catch (EmbeddedPostgresUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"CoordinationPortal cannot start: {e.Message}");
+            return false;
+        }
+    }
+}
+
+/// <summary>Where the portal's data lives; <see cref="Embedded"/> is true for the private default cluster (demo data and accounts).</summary>
+public sealed record PortalDatabaseInfo(string ConnectionString, bool Embedded)
+{
+    public NpgsqlConnectionStringBuilder Parsed => new(ConnectionString);
+}
+
+/// <summary>Stops the embedded cluster when the portal stops.</summary>
+internal sealed class EmbeddedPostgresStopper(EmbeddedPostgres server) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => server.StopAsync();
+}

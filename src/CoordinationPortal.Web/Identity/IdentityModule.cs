@@ -1,0 +1,172 @@
+using System.Security.Claims;
+using CoordinationPortal.Domain.Agencies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace CoordinationPortal.Web.Identity;
+
+public static class Roles
+{
+    public const string Admin = "Admin";
+    public const string AgencyLead = "AgencyLead";
+    public const string Member = "Member";
+    public const string Viewer = "Viewer";
+
+    public static readonly IReadOnlyList<string> All = [Admin, AgencyLead, Member, Viewer];
+}
+
+public static class Policies
+{
+    /// <summary>Anyone signed in with a portal role: viewers (policymakers) and up.</summary>
+    public const string View = "View";
+
+    /// <summary>Admins and the leads of the agency in question (resource-based: see <see cref="AgencyEditHandler"/>).</summary>
+    public const string EditAgency = "EditAgency";
+
+    public const string Admin = "Admin";
+}
+
+public sealed class PortalUser : IdentityUser
+{
+    public string DisplayName { get; set; } = "";
+}
+
+public sealed class PortalIdentityDbContext(DbContextOptions<PortalIdentityDbContext> options)
+    : IdentityDbContext<PortalUser>(options)
+{
+    public const string Schema = "identity";
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.HasDefaultSchema(Schema);
+    }
+}
+
+public sealed class AgencyEditRequirement : IAuthorizationRequirement;
+
+/// <summary>An agency may be changed by an admin, or by a user in the AgencyLead role who is one of its leads.</summary>
+public sealed class AgencyEditHandler : AuthorizationHandler<AgencyEditRequirement, Agency>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AgencyEditRequirement requirement, Agency resource)
+    {
+        if (CanEdit(context.User, resource))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public static bool CanEdit(ClaimsPrincipal user, Agency agency) =>
+        user.IsInRole(Roles.Admin)
+        || (user.IsInRole(Roles.AgencyLead) && user.Identity?.Name is { } name && agency.IsLead(name));
+}
+
+public static class IdentityModule
+{
+    public static WebApplicationBuilder AddPortalIdentity(this WebApplicationBuilder builder, string connectionString)
+    {
+        builder.Services.AddDbContext<PortalIdentityDbContext>(o => o.UseNpgsql(connectionString,
+            npgsql => npgsql.MigrationsHistoryTable("__ef_migrations", PortalIdentityDbContext.Schema)));
+        builder.Services
+            .AddIdentity<PortalUser, IdentityRole>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<PortalIdentityDbContext>()
+            .AddDefaultTokenProviders();
+
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/denied";
+            o.Cookie.Name = "portal.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // The API answers with status codes; only pages redirect to the sign-in form.
+            o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
+        });
+
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.View, p => p.RequireAuthenticatedUser().RequireRole(Roles.All))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.EditAgency, p => p.RequireAuthenticatedUser().AddRequirements(new AgencyEditRequirement()))
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddSingleton<IAuthorizationHandler, AgencyEditHandler>();
+        builder.Services.AddCascadingAuthenticationState();
+        return builder;
+    }
+
+    private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            ctx.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Creates the identity tables in their own schema when they are not there yet, and the four roles.
+    /// Serialised with an advisory lock so several portal processes starting together do not race.
+    /// </summary>
+    public static async Task EnsureIdentitySchemaAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalIdentityDbContext>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(727001)", connection))
+            {
+                await lockCommand.ExecuteNonQueryAsync(ct);
+            }
+
+            await using var exists = new NpgsqlCommand(
+                "SELECT to_regclass('identity.\"AspNetUsers\"') IS NOT NULL", connection);
+            if (await exists.ExecuteScalarAsync(ct) is not true)
+            {
+                await using (var schema = new NpgsqlCommand("CREATE SCHEMA IF NOT EXISTS identity", connection))
+                {
+                    await schema.ExecuteNonQueryAsync(ct);
+                }
+
+                await db.GetService<IRelationalDatabaseCreator>().CreateTablesAsync(ct);
+            }
+
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            foreach (var role in Roles.All)
+            {
+                if (!await roles.RoleExistsAsync(role))
+                {
+                    await roles.CreateAsync(new IdentityRole(role));
+                }
+            }
+
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(727001)", connection);
+            await unlock.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.Identity;
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace CoordinationPortal.Web.Operations;
+
+public static class OperationsModule
+{
+    public static WebApplicationBuilder AddPortalOperations(this WebApplicationBuilder builder, string connectionString)
+    {
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddSingleton(new DatabaseHealthCheck(connectionString));
+
+        builder.Services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                o => o.UseNpgsqlConnection(connectionString),
+                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
+
+        // Every portal process also works jobs unless told not to; several processes share the queue.
+        if (builder.Configuration.GetValue("Jobs:RunServer", true))
+        {
+            builder.Services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = builder.Configuration.GetValue("Jobs:Workers", 2);
+                o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapPortalOperations(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new AdminOnlyDashboardFilter()],
+            DashboardTitle = "CoordinationPortal jobs",
+            AppPath = "/",
+        });
+        return app;
+    }
+
+    public static void ScheduleRecurringJobs(IServiceProvider services)
+    {
+        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        jobs.AddOrUpdate<StaleScorecardJob>(StaleScorecardJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(1));
+    }
+}
+
+/// <summary>Hangfire's dashboard shows job arguments and can delete or trigger jobs: admins only.</summary>
+internal sealed class AdminOnlyDashboardFilter : IDashboardAuthorizationFilter
+{
+    public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Roles.Admin);
+}
+
+/// <summary>Healthy when PostgreSQL answers a query within three seconds.</summary>
+public sealed class DatabaseHealthCheck(string connectionString) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 3, Pooling = false };
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync(timeout.Token);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(timeout.Token);
+            return HealthCheckResult.Healthy("The database answers.");
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("The database does not answer.");
+        }
+    }
+}

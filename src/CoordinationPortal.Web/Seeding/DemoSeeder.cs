@@ -1,0 +1,110 @@
+using System.Text.Json;
+using CoordinationPortal.Domain.Agencies;
+using CoordinationPortal.Domain.Framework;
+using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.Framework;
+using CoordinationPortal.Web.Identity;
+using Marten;
+using Microsoft.AspNetCore.Identity;
+using Npgsql;
+
+namespace CoordinationPortal.Web.Seeding;
+
+public sealed record DemoAccount(string Email, string Password, string Role, string DisplayName);
+
+/// <summary>
+/// Loads the demo portfolio on first start of the embedded default (or when <c>Seed:Demo</c> is true): agencies with
+/// 20 months of history, and one account per role. Idempotent, and safe when several processes start at once.
+/// </summary>
+public sealed partial class DemoSeeder(
+    IDocumentStore store,
+    ReadinessFramework framework,
+    UserManager<PortalUser> users,
+    IConfiguration configuration,
+    TimeProvider time,
+    ILogger<DemoSeeder> logger)
+{
+    public static readonly IReadOnlyList<DemoAccount> Accounts =
+    [
+        new("admin@portal.local", "Admin-demo-2026", Roles.Admin, "Asha Admin"),
+        new(SeedHistory.DemoLead, "Lead-demo-2026", Roles.AgencyLead, "Leela Lead"),
+        new("member@portal.local", "Member-demo-2026", Roles.Member, "Manoj Member"),
+        new("viewer@portal.local", "Viewer-demo-2026", Roles.Viewer, "Vani Viewer"),
+    ];
+
+    /// <summary>The agencies the demo lead account leads.</summary>
+    public static readonly IReadOnlyList<string> DemoLeadAgencies = ["health-ministry", "maharashtra-health-services", "state-bank-of-india"];
+
+    public const int HistoryMonths = 20;
+
+    public async Task SeedAsync(CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(configuration.GetConnectionString("Portal"));
+        await connection.OpenAsync(ct);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(727002)", connection))
+        {
+            await lockCommand.ExecuteNonQueryAsync(ct);
+        }
+
+        try
+        {
+            await SeedAccountsAsync();
+            await SeedAgenciesAsync(ct);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(727002)", connection);
+            await unlock.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private async Task SeedAccountsAsync()
+    {
+        foreach (var account in Accounts)
+        {
+            if (await users.FindByEmailAsync(account.Email) is not null)
+            {
+                continue;
+            }
+
+            var user = new PortalUser { UserName = account.Email, Email = account.Email, EmailConfirmed = true, DisplayName = account.DisplayName };
+            var created = await users.CreateAsync(user, account.Password);
+            if (!created.Succeeded)
+            {
+                throw new InvalidOperationException($"Could not create demo account {account.Email}: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+            }
+
+            await users.AddToRoleAsync(user, account.Role);
+        }
+    }
+
+    private async Task SeedAgenciesAsync(CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        if (await session.Query<AgencySummary>().AnyAsync(ct))
+        {
+            return;
+        }
+
+        var file = Path.Combine(FrameworkModule.SeedDataDirectory(configuration), "agencies.json");
+        var document = JsonSerializer.Deserialize<AgencySeedDocument>(await File.ReadAllTextAsync(file, ct), FrameworkModule.SeedJson)
+            ?? throw new InvalidOperationException("seed-data/agencies.json is empty.");
+        var now = time.GetUtcNow();
+        var events = 0;
+        foreach (var seed in document.Agencies)
+        {
+            var history = SeedHistory.Generate(seed, framework, now, HistoryMonths,
+                DemoLeadAgencies.Contains(seed.Slug) ? [SeedHistory.DemoLead] : []);
+            session.Events.StartStream<Agency>(seed.Id, history);
+            events += history.Count;
+        }
+
+        await session.SaveChangesAsync(ct);
+        LogSeeded(logger, document.Agencies.Count, events);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Agencies} agencies with {Events} events of history")]
+    private static partial void LogSeeded(ILogger logger, int agencies, int events);
+
+    private sealed record AgencySeedDocument(IReadOnlyList<AgencySeed> Agencies);
+}
