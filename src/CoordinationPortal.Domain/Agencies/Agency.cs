@@ -18,6 +18,8 @@ public sealed record IndicatorAssessment(
 /// <summary>
 /// An agency and its scorecard: the state folded from the agency's event stream. Immutable; each event
 /// gives a new state. <see cref="Version"/> counts the events applied and equals the stream version.
+/// The per-event methods are named <c>When</c> (not Marten's conventional Apply/Create) because the store
+/// folds through <see cref="Evolve"/>, keeping this library free of storage concerns.
 /// </summary>
 public sealed record Agency
 {
@@ -40,7 +42,7 @@ public sealed record Agency
 
     public static string Normalize(string user) => user.Trim().ToLowerInvariant();
 
-    public static Agency Create(AgencyRegistered e) => new()
+    public static Agency Registered(AgencyRegistered e) => new()
     {
         Id = e.AgencyId,
         Version = 1,
@@ -51,14 +53,14 @@ public sealed record Agency
         RegisteredAt = e.At,
     };
 
-    public Agency Apply(AgencyDetailsUpdated e) =>
+    public Agency When(AgencyDetailsUpdated e) =>
         this with { Version = Version + 1, Name = e.Name, Kind = e.Kind, Sector = e.Sector, Jurisdiction = e.Jurisdiction };
 
-    public Agency Apply(AgencyLeadAssigned e) => this with { Version = Version + 1, Leads = Leads.Add(Normalize(e.Lead)) };
+    public Agency When(AgencyLeadAssigned e) => this with { Version = Version + 1, Leads = Leads.Add(Normalize(e.Lead)) };
 
-    public Agency Apply(AgencyLeadRemoved e) => this with { Version = Version + 1, Leads = Leads.Remove(Normalize(e.Lead)) };
+    public Agency When(AgencyLeadRemoved e) => this with { Version = Version + 1, Leads = Leads.Remove(Normalize(e.Lead)) };
 
-    public Agency Apply(IndicatorAssessed e) => this with
+    public Agency When(IndicatorAssessed e) => this with
     {
         Version = Version + 1,
         Indicators = Indicators.SetItem(e.IndicatorId, new IndicatorAssessment(
@@ -68,18 +70,18 @@ public sealed record Agency
         StaleForCycle = null,
     };
 
-    public Agency Apply(AssessmentsSubmittedForReview e) => this with
+    public Agency When(AssessmentsSubmittedForReview e) => this with
     {
         Version = Version + 1,
         Indicators = e.IndicatorIds.Aggregate(Indicators, (all, id) =>
             all.TryGetValue(id, out var a) ? all.SetItem(id, a with { Status = ReviewStatus.Submitted, ReviewNote = null }) : all),
     };
 
-    public Agency Apply(AssessmentApproved e) => WithReview(e.IndicatorId, ReviewStatus.Approved, e.Note);
+    public Agency When(AssessmentApproved e) => WithReview(e.IndicatorId, ReviewStatus.Approved, e.Note);
 
-    public Agency Apply(AssessmentReturned e) => WithReview(e.IndicatorId, ReviewStatus.Returned, e.Reason);
+    public Agency When(AssessmentReturned e) => WithReview(e.IndicatorId, ReviewStatus.Returned, e.Reason);
 
-    public Agency Apply(ScorecardMarkedStale e) => this with { Version = Version + 1, StaleForCycle = e.CycleId };
+    public Agency When(ScorecardMarkedStale e) => this with { Version = Version + 1, StaleForCycle = e.CycleId };
 
     private Agency WithReview(string indicatorId, ReviewStatus status, string? note) => this with
     {
@@ -92,16 +94,16 @@ public sealed record Agency
     /// <summary>Folds one event into the state; the same rules the Marten projection uses.</summary>
     public static Agency? Evolve(Agency? state, object @event) => (state, @event) switch
     {
-        (null, AgencyRegistered e) => Create(e),
+        (null, AgencyRegistered e) => Registered(e),
         (null, _) => null,
-        (_, AgencyDetailsUpdated e) => state.Apply(e),
-        (_, AgencyLeadAssigned e) => state.Apply(e),
-        (_, AgencyLeadRemoved e) => state.Apply(e),
-        (_, IndicatorAssessed e) => state.Apply(e),
-        (_, AssessmentsSubmittedForReview e) => state.Apply(e),
-        (_, AssessmentApproved e) => state.Apply(e),
-        (_, AssessmentReturned e) => state.Apply(e),
-        (_, ScorecardMarkedStale e) => state.Apply(e),
+        (_, AgencyDetailsUpdated e) => state.When(e),
+        (_, AgencyLeadAssigned e) => state.When(e),
+        (_, AgencyLeadRemoved e) => state.When(e),
+        (_, IndicatorAssessed e) => state.When(e),
+        (_, AssessmentsSubmittedForReview e) => state.When(e),
+        (_, AssessmentApproved e) => state.When(e),
+        (_, AssessmentReturned e) => state.When(e),
+        (_, ScorecardMarkedStale e) => state.When(e),
         _ => state with { Version = state.Version + 1 },
     };
 

@@ -7,7 +7,10 @@ using Marten.Events.Aggregation;
 
 namespace CoordinationPortal.Web.Agencies;
 
-/// <summary>The current scorecard of an agency, kept inline with every append. The fold rules live in the domain.</summary>
+/// <summary>
+/// The current scorecard of an agency, kept inline with every append. The fold rules live in the domain
+/// (<see cref="Agency.Evolve"/>), so "as of" replays and this projection cannot disagree.
+/// </summary>
 public sealed class AgencySnapshotProjection : SingleStreamProjection<Agency, Guid>
 {
     public override Agency? Evolve(Agency? snapshot, Guid id, IEvent e) => Agency.Evolve(snapshot, e.Data);
@@ -72,9 +75,9 @@ public sealed record AgencySummary
 /// </summary>
 public sealed class AgencySummaryProjection(ReadinessFramework framework) : SingleStreamProjection<AgencySummary, Guid>
 {
-    public override AgencySummary? Evolve(AgencySummary? snapshot, Guid id, IEvent e) => Apply(snapshot, e.Data, framework);
+    public override AgencySummary? Evolve(AgencySummary? snapshot, Guid id, IEvent e) => Next(snapshot, e.Data, framework);
 
-    public static AgencySummary? Apply(AgencySummary? summary, object @event, ReadinessFramework framework) => (summary, @event) switch
+    public static AgencySummary? Next(AgencySummary? summary, object @event, ReadinessFramework framework) => (summary, @event) switch
     {
         (null, AgencyRegistered r) => new AgencySummary
         {

@@ -222,6 +222,21 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     [UnsupportedOSPlatform("windows")]
     private static async Task<EmbeddedPostgres> StartOnUnixAsync(EmbeddedPostgresOptions options, ILogger logger, CancellationToken ct)
     {
+        try
+        {
+            return await StartCoreAsync(options, logger, ct);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new EmbeddedPostgresUnavailableException(
+                $"Could not set up the embedded PostgreSQL data directory {options.DataDirectory}: {OneLine(ex.Message).TrimEnd('.')}; set Database:EmbeddedDataDirectory to a folder this account can write.",
+                ex);
+        }
+    }
+
+    [UnsupportedOSPlatform("windows")]
+    private static async Task<EmbeddedPostgres> StartCoreAsync(EmbeddedPostgresOptions options, ILogger logger, CancellationToken ct)
+    {
         var stopwatch = Stopwatch.StartNew();
         var layout = new Layout(NormalizeDataDirectory(options.DataDirectory));
         ValidateDatabaseName(options.DatabaseName);
@@ -486,7 +501,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             }
 
             var result = await RunInitDbAsync(layout, tools, passwordFileForInitDb, "--locale=C.UTF-8", ct);
-            if (!result.Succeeded && result.Mentions("locale"))
+            if (!result.Succeeded && result.Mentions("invalid locale"))
             {
                 // C.UTF-8 is missing on this system: fall back to the plain C locale.
                 DeleteDirectoryIfExists(layout.InitDbStaging);
@@ -537,7 +552,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
         var pid = ReadPostmasterPid(layout.PostmasterPidFile);
         var status = await tools.RunAsync("pg_ctl", ["-D", layout.PgData, "status"], QuickToolTimeout, ct);
-        if (status.Succeeded && (pid is null || IsLivePostgresProcess(pid.Value)))
+        if (status.Succeeded && (pid is null || IsOurLiveServer(pid.Value, layout.PgData)))
         {
             LogLeftoverServer(logger, pid ?? 0, layout.PgData);
             if (!await TryStopServerAsync(layout, tools))
@@ -554,8 +569,8 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         await WaitForOrphanedServerProcessesAsync(layout.PgData, ct);
         if (status.Succeeded)
         {
-            // pg_ctl (and the server's own lock check) see the PID as alive, but it is a zombie nobody reaped or a
-            // reused PID: the lock file is stale and would block the start.
+            // pg_ctl (and the server's own lock check) see the PID as alive, but it is a zombie nobody reaped or a PID
+            // now used by another process (possibly another cluster, which must not be touched): the file is stale.
             LogStalePidFile(logger, layout.PostmasterPidFile, pid ?? 0);
             File.Delete(layout.PostmasterPidFile);
         }
@@ -700,9 +715,9 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             return true;
         }
 
-        if (ReadPostmasterPid(layout.PostmasterPidFile) is { } pid && !IsLivePostgresProcess(pid))
+        if (ReadPostmasterPid(layout.PostmasterPidFile) is { } pid && !IsOurLiveServer(pid, layout.PgData))
         {
-            return true; // died (or a zombie): pg_ctl would wait in vain for it to go away
+            return true; // died, a zombie, or a reused PID: nothing of ours to stop, and nothing else to signal
         }
 
         foreach (var mode in new[] { "fast", "immediate" })
@@ -911,6 +926,37 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the PID is a running postgres process working in this cluster (every server process changes into its
+    /// data directory). Unknowable parts (no /proc, unreadable working directory) count as yes.
+    /// </summary>
+    private static bool IsOurLiveServer(int pid, string pgData)
+    {
+        if (!IsLivePostgresProcess(pid))
+        {
+            return false;
+        }
+
+        var workingDirectory = TryReadWorkingDirectory(pid.ToString(CultureInfo.InvariantCulture));
+        return workingDirectory is null || string.Equals(workingDirectory, RealPath(pgData), StringComparison.Ordinal);
+    }
+
+    private static string? TryReadWorkingDirectory(string pid)
+    {
+        try
+        {
+            return new DirectoryInfo(Path.Combine("/proc", pid, "cwd")).LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Whether the PID is a running (not zombie) postgres process; true when there is no /proc to ask.</summary>
     private static bool IsLivePostgresProcess(int pid)
     {
@@ -966,23 +1012,11 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
             var name = Path.GetFileName(entry);
-            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
+            if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && pid != Environment.ProcessId
+                && string.Equals(TryReadWorkingDirectory(name), directory, StringComparison.Ordinal))
             {
-                continue;
-            }
-
-            try
-            {
-                if (string.Equals(new DirectoryInfo(Path.Combine(entry, "cwd")).LinkTarget, directory, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
+                return true;
             }
         }
 
@@ -1074,7 +1108,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "A PostgreSQL server (PID {Pid}) left over from an earlier run is still running on {PgData}; stopping it before starting")]
     private static partial void LogLeftoverServer(ILogger logger, int pid, string pgData);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Removing stale {PidFile}: PID {Pid} is no longer a running PostgreSQL server")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removing stale {PidFile}: PID {Pid} is not a running server of this cluster")]
     private static partial void LogStalePidFile(ILogger logger, string pidFile, int pid);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Port {Port} was taken before PostgreSQL could bind it; retrying on another port")]
@@ -1228,7 +1262,12 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             ? $"{FileName} timed out"
             : $"{FileName} exit code {ExitCode.ToString(CultureInfo.InvariantCulture)}";
 
-        public string Tail() => FormatTail(Output);
+        /// <summary>The last few error lines of the output, or its last few lines when none looks like an error.</summary>
+        public string Tail()
+        {
+            var errors = Output.Where(line => ErrorLine().IsMatch(line)).ToList();
+            return FormatTail(errors.Count > 0 ? errors : Output);
+        }
 
         public static string FormatTail(IEnumerable<string> lines)
         {
@@ -1285,6 +1324,9 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     /// <summary>"2025-01-31 12:00:00.000 UTC [1234] " at the start of a server log line.</summary>
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)? \S+ \[\d+\] ")]
     private static partial Regex LogLinePrefix();
+
+    [GeneratedRegex(@"error|fatal|panic|could not|cannot|denied|not permitted|does not exist", RegexOptions.IgnoreCase)]
+    private static partial Regex ErrorLine();
 
     private static class NativeMethods
     {
