@@ -20,6 +20,10 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddPortalServices(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString(PortalDatabase.ConnectionStringName)!;
+
+        // Serve package assets (MudBlazor's CSS and JS) when running from the build output in any environment,
+        // as the README's run command does; a published app ships them in wwwroot and this is a no-op there.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PortalClock>();
         builder.AddPortalLocalization();
