@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CoordinationPortal.Domain;
 using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Integration.Tests.Infrastructure;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CoordinationPortal.Integration.Tests.Agencies;
 
-[Collection(PortalCollection.Name)]
+[Collection(PortalTests.Name)]
 public sealed class ScorecardStorageTests(PortalFixture portal)
 {
     private IServiceProvider Services => portal.Factory.Services;
@@ -33,7 +34,7 @@ public sealed class ScorecardStorageTests(PortalFixture portal)
     {
         await using var scope = Services.CreateAsyncScope();
         var handler = scope.ServiceProvider.GetRequiredService<AgencyCommandHandler>();
-        return await handler.HandleAsync(Admin(), new AssessIndicator(id, indicator, level, "Evidence note", null, null, null, "", default), expectedVersion, default);
+        return await handler.HandleAsync(Admin(), new AssessIndicator(id, indicator, level, "Evidence note", "https://records.example.gov.in/evidence/1", null, null, "", default), expectedVersion, default);
     }
 
     [Fact]

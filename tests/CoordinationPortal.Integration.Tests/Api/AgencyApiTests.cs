@@ -6,7 +6,7 @@ using CoordinationPortal.Integration.Tests.Infrastructure;
 
 namespace CoordinationPortal.Integration.Tests.Api;
 
-[Collection(PortalCollection.Name)]
+[Collection(PortalTests.Name)]
 public sealed class AgencyApiTests(PortalFixture portal)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -196,8 +196,8 @@ public sealed class AgencyApiTests(PortalFixture portal)
         using var client = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
         var agency = Demo.AgencyId("telangana-itec"); // compute races ahead over the seeded history
         var today = await ScorecardAsync(client, agency);
-        var past = await ScorecardAsync(client, agency, DateTime.UtcNow.AddMonths(-17).ToString("yyyy-MM-dd"));
-        using var beforeRegistration = await client.GetAsync($"/api/v1/agencies/{agency}/scorecard?asOf={DateTime.UtcNow.AddYears(-3):yyyy-MM-dd}");
+        var past = await ScorecardAsync(client, agency, DateTime.UtcNow.AddMonths(-17).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        using var beforeRegistration = await client.GetAsync($"/api/v1/agencies/{agency}/scorecard?asOf={DateTime.UtcNow.AddYears(-3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}");
 
         Assert.True(past.GetProperty("version").GetInt64() < today.GetProperty("version").GetInt64());
         Assert.True(past.GetProperty("layers").GetProperty("compute").GetDouble() < today.GetProperty("layers").GetProperty("compute").GetDouble());

@@ -83,7 +83,7 @@ public sealed class PortalFactory(string connectionString) : WebApplicationFacto
 }
 
 [CollectionDefinition(Name)]
-public sealed class PortalCollection : ICollectionFixture<PortalFixture>
+public sealed class PortalTests : ICollectionFixture<PortalFixture>
 {
     public const string Name = "portal";
 }
