@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test of CoordinationPortal: domain, integration (a throwaway embedded PostgreSQL) and browser
+# (Debian's Chromium). Installs Chromium and the Noto fonts when missing (needs root or sudo on Debian).
+# Ends with one plain line: "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_install=()
+command -v chromium >/dev/null 2>&1 || need_install+=(chromium)
+[ -d /usr/share/fonts/truetype/noto ] || need_install+=(fonts-noto-core)
+if [ ${#need_install[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "Install these Debian packages first: ${need_install[*]} (apt-get install -y ${need_install[*]})" >&2; exit 1; fi
+  echo "Installing ${need_install[*]} ..."
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_install[@]}" >/dev/null
+fi
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "PostgreSQL server binaries are missing: apt-get install -y postgresql (the tests start their own private cluster)." >&2
+  exit 1
+fi
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+dotnet build CoordinationPortal.sln -c Release -nologo -v quiet
+status=0
+for project in tests/CoordinationPortal.Domain.Tests tests/CoordinationPortal.Integration.Tests tests/CoordinationPortal.Browser.Tests; do
+  name="$(basename "$project")"
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=normal" || status=1
+done
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+if [ "$passed" -eq 0 ]; then status=1; fi
+echo "$passed passed, $failed failed"
+exit $status
