@@ -27,7 +27,7 @@ status=0
 for project in tests/CoordinationPortal.Domain.Tests tests/CoordinationPortal.Integration.Tests tests/CoordinationPortal.Browser.Tests; do
   name="$(basename "$project")"
   dotnet test "$project" -c Release --no-build -nologo \
-    --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=normal" || status=1
+    --results-directory "$results" --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" || status=1
 done
 
 passed=0; failed=0
