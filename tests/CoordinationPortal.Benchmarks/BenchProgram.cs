@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using CoordinationPortal.Web.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CoordinationPortal.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/CoordinationPortal.Benchmarks -- [--quick]</c>: starts a throwaway
+/// PostgreSQL cluster and the portal on real Kestrel, measures the assessment append and the 1,000-agency portfolio
+/// against same-run baselines, prints the figures and removes the cluster.
+/// </summary>
+internal static class BenchProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var unknown = args.Where(a => a is not ("--quick" or "-q")).ToList();
+        if (unknown.Count > 0)
+        {
+            await Console.Error.WriteLineAsync(
+                $"Unknown argument(s): {string.Join(' ', unknown)}. Usage: dotnet run -c Release --project tests/CoordinationPortal.Benchmarks -- [--quick]");
+            return 2;
+        }
+
+        var settings = BenchSettings.For(quick: args.Length > 0);
+
+        // WebApplicationFactory finds the portal's content root through MvcTestingAppManifest.json, which it looks
+        // for in the current directory; `dotnet run --project` starts in the caller's directory instead.
+        Directory.SetCurrentDirectory(AppContext.BaseDirectory);
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // Let the finally blocks stop PostgreSQL and delete its folder.
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        return await RunAsync(settings, cancel.Token);
+    }
+
+    private static async Task<int> RunAsync(BenchSettings settings, CancellationToken ct)
+    {
+        var total = Stopwatch.StartNew();
+        Report.Header(settings);
+
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"cp-bench-{Guid.NewGuid():N}");
+        using var loggerFactory = LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .SetMinimumLevel(LogLevel.Warning));
+        EmbeddedPostgres? database = null;
+        BenchPortalFactory? portal = null;
+        try
+        {
+            var step = Stopwatch.StartNew();
+            database = await EmbeddedPostgres.StartAsync(
+                new EmbeddedPostgresOptions { DataDirectory = dataDirectory },
+                loggerFactory.CreateLogger("CoordinationPortal.EmbeddedPostgres"),
+                ct);
+            Report.Step($"PostgreSQL started on 127.0.0.1:{database.Port.ToString(CultureInfo.InvariantCulture)} ({dataDirectory})", step.Elapsed);
+
+            step.Restart();
+            portal = new BenchPortalFactory(database.ConnectionString);
+            portal.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            portal.StartServer();
+            var baseAddress = ServerAddress(portal.Services);
+            Report.Step($"Portal started on Kestrel at {baseAddress}", step.Elapsed);
+
+            step.Restart();
+            var seeded = await PortfolioSeeder.SeedAsync(portal.Services, settings.PortfolioAgencies, ct);
+            Report.Step(
+                $"Seeded {seeded.Agencies.ToString(CultureInfo.InvariantCulture)} agencies, {seeded.Events.ToString("N0", CultureInfo.InvariantCulture)} events " +
+                $"({PortfolioSeeder.HistoryMonths.ToString(CultureInfo.InvariantCulture)} months each, {PortfolioSeeder.BatchSize.ToString(CultureInfo.InvariantCulture)} per session); setup, not timed",
+                step.Elapsed);
+
+            // The portfolio runs first, so that it sees exactly the seeded agencies; the assessment benchmark then
+            // appends to an event store that already holds the seeded history.
+            var portfolio = await PortfolioBenchmark.RunAsync(portal.Services, baseAddress, settings, seeded.Agencies, ct);
+            var assessment = await AssessmentBenchmark.RunAsync(portal.Services, database.ConnectionString, settings, ct);
+
+            Report.Summary(settings, assessment, portfolio, total.Elapsed);
+            return 0;
+        }
+        finally
+        {
+            if (portal is not null)
+            {
+                await portal.DisposeAsync();
+            }
+
+            if (database is not null)
+            {
+                await database.DisposeAsync();
+            }
+
+            DeleteDirectory(dataDirectory);
+        }
+    }
+
+    private static Uri ServerAddress(IServiceProvider services)
+    {
+        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var address = addresses?.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel reported no listening address.");
+        return new Uri(address, UriKind.Absolute);
+    }
+
+    private static void DeleteDirectory(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"Could not delete {directory}: {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            Console.Error.WriteLine($"Could not delete {directory}: {e.Message}");
+        }
+    }
+}

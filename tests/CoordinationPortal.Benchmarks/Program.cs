@@ -1,1 +1,0 @@
-internal static class P { public static void Main() { } }
