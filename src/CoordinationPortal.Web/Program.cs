@@ -10,7 +10,11 @@ if (!await builder.AddPortalDatabaseAsync())
 builder.AddPortalServices();
 
 var app = builder.Build();
-await app.PreparePortalAsync();
+if (!await app.PreparePortalAsync())
+{
+    return 1;
+}
+
 app.MapPortal();
 await app.RunAsync();
 return 0;

@@ -55,7 +55,7 @@ public static class AgencyEndpoints
             }
 
             var card = await queries.ScorecardAsync(id, date, ct);
-            return card is null ? Results.NotFound() : Results.Ok(ToDto(card));
+            return card is null ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No agency with this identifier exists (or none as of that date).") : Results.Ok(ToDto(card));
         });
 
         api.MapPost("/{id:guid}/assessments", async (
@@ -87,7 +87,7 @@ public static class AgencyEndpoints
                     detail: text["Conflict.Detail"],
                     extensions: new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion }),
                 CommandOutcome.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["Forbidden.Title"]),
-                _ => Results.NotFound(),
+                _ => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text["Agency.NotFound"]),
             };
         }).DisableAntiforgery();
 

@@ -80,6 +80,8 @@ public sealed class PortalClock(TimeProvider time, IConfiguration configuration)
 
     public DateTimeOffset Now => TimeZoneInfo.ConvertTime(time.GetUtcNow(), _zone);
 
+    public DateTimeOffset UtcNow => time.GetUtcNow();
+
     public TimeSpan OffsetAt(DateOnly date) => _zone.GetUtcOffset(date.ToDateTime(TimeOnly.MinValue));
 
     public DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, _zone);

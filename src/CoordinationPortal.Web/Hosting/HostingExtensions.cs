@@ -49,13 +49,36 @@ public static class HostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddMudServices();
+        // Emit Hindi (and every other script) as characters, not numeric entities: pages stay a fraction of the
+        // size on slow connections. Markup-significant characters are still encoded.
+        builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddAntiforgery();
         return builder;
     }
 
-    /// <summary>Creates what the portal needs in the database and, on the embedded default, loads the demo data.</summary>
-    public static async Task PreparePortalAsync(this WebApplication app)
+    /// <summary>
+    /// Creates what the portal needs in the database and, on the embedded default, loads the demo data. Returns false,
+    /// after one line saying what to check, when the database cannot be reached.
+    /// </summary>
+    public static async Task<bool> PreparePortalAsync(this WebApplication app)
+    {
+        try
+        {
+            await PrepareDatabaseAsync(app);
+            return true;
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException
+            || e.InnerException is Npgsql.NpgsqlException)
+        {
+            var target = app.Services.GetRequiredService<PortalDatabaseInfo>().Parsed;
+            await Console.Error.WriteLineAsync(
+                $"CoordinationPortal cannot start: the database at {target.Host}:{target.Port} ({target.Database}) did not answer ({(e.InnerException ?? e).Message}). Check ConnectionStrings__Portal, or unset it to use the embedded default.");
+            return false;
+        }
+    }
+
+    private static async Task PrepareDatabaseAsync(WebApplication app)
     {
         var ct = app.Lifetime.ApplicationStopping;
         await IdentityModule.EnsureIdentitySchemaAsync(app.Services, ct);
@@ -80,7 +103,8 @@ public static class HostingExtensions
         }
 
         app.UseExceptionHandler("/error", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/not-found");
+        // Pages get a friendly "not found" page; the API keeps its status codes and ProblemDetails bodies.
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), branch => branch.UseStatusCodePagesWithReExecute("/not-found"));
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();

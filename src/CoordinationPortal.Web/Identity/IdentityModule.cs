@@ -161,11 +161,15 @@ public static class IdentityModule
                 }
             }
 
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(727001)", connection);
-            await unlock.ExecuteNonQueryAsync(ct);
         }
         finally
         {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using (var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection))
+            {
+                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+
             await db.Database.CloseConnectionAsync();
         }
     }
