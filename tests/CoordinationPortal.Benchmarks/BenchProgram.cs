@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using CoordinationPortal.Web.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -32,14 +33,26 @@ internal static class BenchProgram
         // for in the current directory; `dotnet run --project` starts in the caller's directory instead.
         Directory.SetCurrentDirectory(AppContext.BaseDirectory);
         using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            // Let the finally blocks stop PostgreSQL and delete its folder.
-            e.Cancel = true;
-            cancel.Cancel();
-        };
 
-        return await RunAsync(settings, cancel.Token);
+        // Ctrl+C and SIGTERM cancel the run instead of killing the process, so the finally blocks stop PostgreSQL
+        // and delete its folder.
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        try
+        {
+            return await RunAsync(settings, cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Cancelled; the throwaway PostgreSQL cluster was stopped and removed.");
+            return 130;
+        }
     }
 
     private static async Task<int> RunAsync(BenchSettings settings, CancellationToken ct)
