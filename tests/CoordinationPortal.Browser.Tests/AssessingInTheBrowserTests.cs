@@ -150,6 +150,10 @@ public sealed class AssessingInTheBrowserTests(BrowserFixture fixture)
         if (!string.IsNullOrEmpty(target))
         {
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = target, FullPage = false });
+            await page.GotoAsync($"/agencies/{SeedHistory.StableId("agency:ntpc")}");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = target.Replace("portfolio", "agency", StringComparison.Ordinal), FullPage = true });
+            await page.GotoAsync("/culture?culture=hi-IN&returnUrl=/");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = target.Replace("portfolio", "portfolio-hi", StringComparison.Ordinal), FullPage = false });
         }
     }
 }

@@ -90,6 +90,8 @@ public static class HostingExtensions
         {
             await using var scope = app.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+            // Mark overdue demo scorecards now rather than at the first nightly run.
+            await scope.ServiceProvider.GetRequiredService<StaleScorecardJob>().RunAsync(ct);
         }
 
         OperationsModule.ScheduleRecurringJobs(app.Services);
