@@ -40,19 +40,27 @@ public sealed record AgencySummary
 
     public LayerScores LayerScores() => new(Compute, Data, Governance, Skills, Operations);
 
-    public static AgencySummary From(Agency agency, ReadinessFramework framework)
+    public static AgencySummary From(Agency agency, ReadinessFramework framework) => new AgencySummary
     {
-        var scores = Scores.Layers(framework, agency.Levels);
+        Id = agency.Id,
+        Version = agency.Version,
+        Name = agency.Name,
+        Kind = agency.Kind,
+        Sector = agency.Sector,
+        Jurisdiction = agency.Jurisdiction,
+        Leads = agency.Leads.ToList(),
+        LastAssessedAt = agency.LastAssessedAt,
+        StaleForCycle = agency.StaleForCycle,
+    }.WithLevels(agency.Levels, framework);
+
+    /// <summary>The same row with these indicator levels, and the layer scores and indices derived from them.</summary>
+    public AgencySummary WithLevels(IReadOnlyDictionary<string, int> levels, ReadinessFramework framework)
+    {
+        var scores = Scores.Layers(framework, levels);
         var index = Scores.Index(scores);
-        return new AgencySummary
+        return this with
         {
-            Id = agency.Id,
-            Version = agency.Version,
-            Name = agency.Name,
-            Kind = agency.Kind,
-            Sector = agency.Sector,
-            Jurisdiction = agency.Jurisdiction,
-            Leads = agency.Leads.ToList(),
+            Levels = levels,
             Compute = scores[Layer.Compute],
             Data = scores[Layer.Data],
             Governance = scores[Layer.Governance],
@@ -61,9 +69,6 @@ public sealed record AgencySummary
             MeanIndex = index?.Mean,
             GeometricIndex = index?.Geometric,
             BalancedIndex = index?.Balanced,
-            LastAssessedAt = agency.LastAssessedAt,
-            StaleForCycle = agency.StaleForCycle,
-            Levels = agency.Levels,
         };
     }
 }
@@ -101,25 +106,11 @@ public sealed class AgencySummaryProjection(ReadinessFramework framework) : Sing
         _ => summary with { Version = summary.Version + 1 },
     };
 
-    private static AgencySummary WithLevel(AgencySummary summary, IndicatorAssessed a, ReadinessFramework framework)
-    {
-        var levels = new Dictionary<string, int>(summary.Levels, StringComparer.Ordinal) { [a.IndicatorId] = a.Level };
-        var scores = Scores.Layers(framework, levels);
-        var index = Scores.Index(scores);
-        return summary with
+    private static AgencySummary WithLevel(AgencySummary summary, IndicatorAssessed a, ReadinessFramework framework) =>
+        summary.WithLevels(new Dictionary<string, int>(summary.Levels, StringComparer.Ordinal) { [a.IndicatorId] = a.Level }, framework) with
         {
             Version = summary.Version + 1,
-            Levels = levels,
-            Compute = scores[Layer.Compute],
-            Data = scores[Layer.Data],
-            Governance = scores[Layer.Governance],
-            Skills = scores[Layer.Skills],
-            Operations = scores[Layer.Operations],
-            MeanIndex = index?.Mean,
-            GeometricIndex = index?.Geometric,
-            BalancedIndex = index?.Balanced,
             LastAssessedAt = summary.LastAssessedAt is { } last && last > a.At ? last : a.At,
             StaleForCycle = null,
         };
-    }
 }
