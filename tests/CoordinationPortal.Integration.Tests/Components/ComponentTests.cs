@@ -21,21 +21,24 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
-    public void a_score_cell_shows_the_number_and_says_it_in_words()
+    public void the_language_switch_links_back_to_the_same_page_and_marks_the_current_language()
     {
-        var cell = Render<ScoreCell>(p => p.Add(c => c.Score, 62.5).Add(c => c.LayerName, "Data"));
-        var td = cell.Find("td");
-        Assert.Contains("band-4", td.ClassList);
-        Assert.Equal("63", cell.Find("span[aria-hidden]").TextContent);
-        Assert.Equal("Data: 63 of 100, about level 3.5", cell.Find(".visually-hidden").TextContent);
-    }
-
-    [Fact]
-    public void an_unassessed_cell_says_so()
-    {
-        var cell = Render<ScoreCell>(p => p.Add(c => c.Score, null).Add(c => c.LayerName, "Skills"));
-        Assert.Contains("band-0", cell.Find("td").ClassList);
-        Assert.Equal("Skills: not assessed", cell.Find(".visually-hidden").TextContent);
+        Services.GetRequiredService<Bunit.TestDoubles.BunitNavigationManager>().NavigateTo("/agencies/42?asOf=2026-01-31");
+        var previous = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("hi-IN");
+        try
+        {
+            var links = Render<CoordinationPortal.Web.Components.Layout.LanguageSwitch>().FindAll("a");
+            Assert.Equal(2, links.Count);
+            Assert.Equal("/culture?culture=en-IN&returnUrl=%2Fagencies%2F42%3FasOf%3D2026-01-31", links[0].GetAttribute("href"));
+            Assert.Null(links[0].GetAttribute("aria-current"));
+            Assert.Equal("true", links[1].GetAttribute("aria-current"));
+            Assert.Equal("hi", links[1].GetAttribute("lang"));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = previous;
+        }
     }
 
     [Fact]
