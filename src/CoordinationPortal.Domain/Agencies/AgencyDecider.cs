@@ -107,7 +107,7 @@ public static class AgencyDecider
         {
             errors.Add(new DomainError("Target.Incomplete", c.TargetLevel is null ? nameof(c.TargetLevel) : nameof(c.TargetDate)));
         }
-        else if (c.TargetDate is { } date && date <= DateOnly.FromDateTime(c.At.UtcDateTime))
+        else if (c.TargetDate is { } date && date <= CalendarDate(c.At, c.At))
         {
             errors.Add(new DomainError("TargetDate.NotInFuture", nameof(c.TargetDate)));
         }
@@ -166,15 +166,15 @@ public static class AgencyDecider
 
     private static Decision MarkStale(MarkStaleIfOverdue c, Agency state)
     {
-        var today = DateOnly.FromDateTime(c.At.UtcDateTime);
+        var today = CalendarDate(c.At, c.At);
         if (today <= c.Cycle.DueDate || state.StaleForCycle == c.Cycle.Id)
         {
             return Decision.Accept();
         }
 
-        var lastAssessed = state.LastAssessedAt is { } at ? DateOnly.FromDateTime(at.UtcDateTime) : (DateOnly?)null;
+        var lastAssessed = state.LastAssessedAt is { } at ? CalendarDate(at, c.At) : (DateOnly?)null;
         var assessedInOrAfterCycle = lastAssessed >= c.Cycle.Start;
-        var registeredAfterCycle = DateOnly.FromDateTime(state.RegisteredAt.UtcDateTime) > c.Cycle.DueDate;
+        var registeredAfterCycle = CalendarDate(state.RegisteredAt, c.At) > c.Cycle.DueDate;
         return assessedInOrAfterCycle || registeredAfterCycle
             ? Decision.Accept()
             : Decision.Accept(new ScorecardMarkedStale(c.AgencyId, c.Cycle.Id, c.Cycle.DueDate, c.By, c.At));
@@ -196,6 +196,12 @@ public static class AgencyDecider
         && Uri.TryCreate(url, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
         && !string.IsNullOrEmpty(uri.Host);
+
+    /// <summary>
+    /// The calendar date of <paramref name="instant"/> as seen by whoever acts now: commands carry their time in the
+    /// portal's time zone, so "today", due dates and target dates follow the users' calendar, not UTC's.
+    /// </summary>
+    private static DateOnly CalendarDate(DateTimeOffset instant, DateTimeOffset now) => DateOnly.FromDateTime(instant.ToOffset(now.Offset).DateTime);
 
     private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

@@ -51,7 +51,7 @@ public sealed partial class StaleScorecardJob(IQuerySession query, IServiceScope
             // A fresh session per agency: one agency's conflict or failure does not undo the others.
             await using var scope = scopes.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetRequiredService<AgencyCommandHandler>();
-            var outcome = await handler.HandleAsSystemAsync(new MarkStaleIfOverdue(id, cycle, AgencyCommandHandler.SystemActor, clock.UtcNow), ct);
+            var outcome = await handler.HandleAsSystemAsync(new MarkStaleIfOverdue(id, cycle, AgencyCommandHandler.SystemActor, clock.Now), ct);
             if (outcome is CommandOutcome.Accepted { Appended: > 0 })
             {
                 marked++;

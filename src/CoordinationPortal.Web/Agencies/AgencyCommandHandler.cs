@@ -30,7 +30,7 @@ public abstract record CommandOutcome
 public sealed partial class AgencyCommandHandler(
     IDocumentSession session,
     ReadinessFramework framework,
-    TimeProvider time,
+    PortalClock clock,
     ILogger<AgencyCommandHandler> logger)
 {
     public const string SystemActor = "system";
@@ -43,7 +43,7 @@ public sealed partial class AgencyCommandHandler(
             return Task.FromResult<CommandOutcome>(new CommandOutcome.Forbidden());
         }
 
-        return RunAsync(command with { By = name, At = time.GetUtcNow() }, expectedVersion, agency => MayAct(user, command, agency), ct);
+        return RunAsync(command with { By = name, At = clock.Now }, expectedVersion, agency => MayAct(user, command, agency), ct);
     }
 
     /// <summary>For the portal's own jobs (staleness, seeding): acts as <see cref="SystemActor"/> unless the command names someone.</summary>
