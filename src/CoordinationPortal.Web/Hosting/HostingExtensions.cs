@@ -85,6 +85,7 @@ public static class HostingExtensions
         var store = app.Services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
+        await DemoSeeder.EnsureFirstAdminAsync(app.Services, app.Configuration);
         var embedded = app.Services.GetRequiredService<PortalDatabaseInfo>().Embedded;
         if (app.Configuration.GetValue("Seed:Demo", embedded))
         {

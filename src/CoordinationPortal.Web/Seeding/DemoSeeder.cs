@@ -106,5 +106,35 @@ public sealed partial class DemoSeeder(
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Agencies} agencies with {Events} events of history")]
     private static partial void LogSeeded(ILogger logger, int agencies, int events);
 
+    /// <summary>
+    /// On a real deployment (no demo data) the first administrator comes from configuration
+    /// (<c>Bootstrap:AdminEmail</c>, <c>Bootstrap:AdminPassword</c>), once, while no administrator exists.
+    /// </summary>
+    public static async Task EnsureFirstAdminAsync(IServiceProvider services, IConfiguration configuration)
+    {
+        var email = configuration["Bootstrap:AdminEmail"];
+        var password = configuration["Bootstrap:AdminPassword"];
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
+        {
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
+        {
+            return;
+        }
+
+        var admin = new PortalUser { UserName = email.Trim(), Email = email.Trim(), EmailConfirmed = true, DisplayName = "Administrator" };
+        var created = await users.CreateAsync(admin, password);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException($"Bootstrap:AdminEmail could not be created: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+        }
+
+        await users.AddToRoleAsync(admin, Roles.Admin);
+    }
+
     private sealed record AgencySeedDocument(IReadOnlyList<AgencySeed> Agencies);
 }
