@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
+using CoordinationPortal.Tests.Support;
 using CoordinationPortal.Web.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -65,7 +66,7 @@ internal static class BenchProgram
             .AddSimpleConsole(o => o.SingleLine = true)
             .SetMinimumLevel(LogLevel.Warning));
         EmbeddedPostgres? database = null;
-        BenchPortalFactory? portal = null;
+        PortalHostFactory? portal = null;
         try
         {
             var step = Stopwatch.StartNew();
@@ -76,7 +77,7 @@ internal static class BenchProgram
             Report.Step($"PostgreSQL started on 127.0.0.1:{database.Port.ToString(CultureInfo.InvariantCulture)} ({dataDirectory})", step.Elapsed);
 
             step.Restart();
-            portal = new BenchPortalFactory(database.ConnectionString);
+            portal = new PortalHostFactory(database.ConnectionString, seedDemo: false, environment: "Production");
             portal.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
             portal.StartServer();
             var baseAddress = ServerAddress(portal.Services);

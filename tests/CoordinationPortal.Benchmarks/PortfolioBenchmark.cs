@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CoordinationPortal.Tests.Support;
 using CoordinationPortal.Web.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,7 @@ internal static partial class PortfolioBenchmark
             AutomaticDecompression = DecompressionMethods.None,
         };
         using var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        await SignInAsync(client, ViewerEmail, ViewerPassword, ct);
+        await PortalForms.SignInAsync(client, ViewerEmail, ViewerPassword, ct);
 
         // Correctness before speed: the API lists every agency and the page renders a heatmap row for each.
         var (apiBody, apiBytes) = await GetAsync(client, ApiPath, HttpStatusCode.OK, "application/json", ct);
@@ -87,26 +88,6 @@ internal static partial class PortfolioBenchmark
         {
             throw new InvalidOperationException(
                 $"Could not create the viewer account: {string.Join(' ', inRole.Errors.Select(e => e.Description))}");
-        }
-    }
-
-    /// <summary>Signs in through the real form: GET the page for its antiforgery token, POST the login form.</summary>
-    private static async Task SignInAsync(HttpClient client, string email, string password, CancellationToken ct)
-    {
-        var form = await client.GetStringAsync(new Uri("/account/login", UriKind.Relative), ct);
-        var token = AntiforgeryToken().Match(form).Groups[1].Value;
-        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login",
-            ["__RequestVerificationToken"] = token,
-            ["Input.Email"] = email,
-            ["Input.Password"] = password,
-        });
-        using var response = await client.PostAsync(new Uri("/account/login", UriKind.Relative), content, ct);
-        if (response.StatusCode is not (HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther))
-        {
-            throw new InvalidOperationException(
-                $"Sign-in as {email} failed: {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)}");
         }
     }
 
@@ -156,9 +137,6 @@ internal static partial class PortfolioBenchmark
         using var document = JsonDocument.Parse(body);
         return document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.GetArrayLength() : -1;
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 
     [GeneratedRegex("<tr data-agency=\"")]
     private static partial Regex HeatmapRow();

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CoordinationPortal.Web.Hosting;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using CoordinationPortal.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 
@@ -16,7 +15,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"cp-browser-{Guid.NewGuid():N}");
     private EmbeddedPostgres? _database;
-    private KestrelPortalFactory? _factory;
+    private PortalHostFactory? _factory;
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -35,7 +34,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
         _database = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = _dataDirectory }, NullLogger.Instance);
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
-        _factory = new KestrelPortalFactory(_database.ConnectionString);
+        _factory = new PortalHostFactory(_database.ConnectionString, seedDemo: true);
         _factory.UseKestrel(port);
         _factory.StartServer();
 
@@ -83,18 +82,6 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private sealed class KestrelPortalFactory(string connectionString) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("ConnectionStrings:Portal", connectionString);
-            builder.UseSetting("Seed:Demo", "true");
-            builder.UseSetting("Jobs:RunServer", "false");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        }
     }
 }
 

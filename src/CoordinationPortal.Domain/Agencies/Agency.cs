@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace CoordinationPortal.Domain.Agencies;
 
@@ -38,6 +39,8 @@ public sealed record Agency
 
     public bool IsLead(string user) => Leads.Contains(Normalize(user));
 
+    /// <summary>Derived from <see cref="Indicators"/>; not stored.</summary>
+    [JsonIgnore]
     public IReadOnlyDictionary<string, int> Levels => Indicators.ToDictionary(i => i.Key, i => i.Value.Level);
 
     public static string Normalize(string user) => user.Trim().ToLowerInvariant();

@@ -46,7 +46,7 @@ public sealed partial class AgencyCommandHandler(
         return RunAsync(command with { By = name, At = clock.Now }, expectedVersion, agency => MayAct(user, command, agency), ct);
     }
 
-    /// <summary>For the portal's own jobs (staleness, seeding): acts as <see cref="SystemActor"/> unless the command names someone.</summary>
+    /// <summary>For the portal's own jobs (the staleness check): acts as <see cref="SystemActor"/> unless the command names someone.</summary>
     public Task<CommandOutcome> HandleAsSystemAsync(AgencyCommand command, CancellationToken ct) =>
         RunAsync(string.IsNullOrEmpty(command.By) ? command with { By = SystemActor } : command, null, _ => true, ct);
 

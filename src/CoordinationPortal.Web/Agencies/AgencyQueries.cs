@@ -10,6 +10,9 @@ public sealed record PortfolioFilter(AgencyKind? Kind = null, string? Sector = n
 
 public sealed record Scorecard(Agency Agency, LayerScores Scores, ReadinessIndex? Index, DateOnly? AsOf);
 
+/// <summary>Everything the agency page shows, read from one fetch of the stream.</summary>
+public sealed record AgencyView(Scorecard Card, IReadOnlyList<TrendPoint> Trend, IReadOnlyList<HistoryEntry> History);
+
 public sealed record HistoryEntry(DateTimeOffset At, string By, string Kind, string? IndicatorId, int? Level, string? Detail, long Version);
 
 /// <summary>Reads for pages and the API. The portfolio comes from the small summary documents; scorecards "as of" a date are replayed from events.</summary>
@@ -25,19 +28,30 @@ public sealed class AgencyQueries(IQuerySession session, ReadinessFramework fram
         return rows.OrderBy(a => a.Name, StringComparer.CurrentCulture).ToList();
     }
 
-    public async Task<Scorecard?> ScorecardAsync(Guid agencyId, DateOnly? asOf, CancellationToken ct)
-    {
-        Agency? agency;
-        if (asOf is { } date)
-        {
-            var events = await session.Events.FetchStreamAsync(agencyId, token: ct);
-            agency = Agency.AsOf(events.Select(e => e.Data), date, clock.OffsetAt(date));
-        }
-        else
-        {
-            agency = await session.LoadAsync<Agency>(agencyId, ct);
-        }
+    /// <summary>The current scorecard comes from the inline snapshot; one "as of" a date is replayed from the events.</summary>
+    public async Task<Scorecard?> ScorecardAsync(Guid agencyId, DateOnly? asOf, CancellationToken ct) =>
+        asOf is null
+            ? ToScorecard(await session.LoadAsync<Agency>(agencyId, ct), null)
+            : ToScorecard(FoldAsOf(await EventsAsync(agencyId, ct), asOf), asOf);
 
+    /// <summary>The scorecard (now or as of a date), its monthly trend and its history, from a single read of the stream.</summary>
+    public async Task<AgencyView?> AgencyViewAsync(Guid agencyId, DateOnly? asOf, CancellationToken ct)
+    {
+        var events = await EventsAsync(agencyId, ct);
+        var card = ToScorecard(FoldAsOf(events, asOf), asOf);
+        return card is null
+            ? null
+            : new AgencyView(card, Trend.Monthly(events, framework, clock.Today, clock.OffsetAt(clock.Today)), History(events));
+    }
+
+    private async Task<IReadOnlyList<object>> EventsAsync(Guid agencyId, CancellationToken ct) =>
+        (await session.Events.FetchStreamAsync(agencyId, token: ct)).Select(e => e.Data).ToList();
+
+    private Agency? FoldAsOf(IReadOnlyList<object> events, DateOnly? asOf) =>
+        asOf is { } date ? Agency.AsOf(events, date, clock.OffsetAt(date)) : Agency.Fold(events);
+
+    private Scorecard? ToScorecard(Agency? agency, DateOnly? asOf)
+    {
         if (agency is null)
         {
             return null;
@@ -47,14 +61,8 @@ public sealed class AgencyQueries(IQuerySession session, ReadinessFramework fram
         return new Scorecard(agency, scores, Scores.Index(scores), asOf);
     }
 
-    public async Task<IReadOnlyList<object>> EventsAsync(Guid agencyId, CancellationToken ct) =>
-        (await session.Events.FetchStreamAsync(agencyId, token: ct)).Select(e => e.Data).ToList();
-
-    public static IReadOnlyList<HistoryEntry> History(IReadOnlyList<object> events) =>
+    private static List<HistoryEntry> History(IReadOnlyList<object> events) =>
         events.Select((e, i) => Describe(e, i + 1)).OrderByDescending(h => h.At).ThenByDescending(h => h.Version).ToList();
-
-    public IReadOnlyList<TrendPoint> Trend(IReadOnlyList<object> events) =>
-        Domain.Scoring.Trend.Monthly(events, framework, clock.Today, clock.OffsetAt(clock.Today));
 
     private static HistoryEntry Describe(object e, long version) => e switch
     {
@@ -79,8 +87,6 @@ public sealed class PortalClock(TimeProvider time, IConfiguration configuration)
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), _zone).DateTime);
 
     public DateTimeOffset Now => TimeZoneInfo.ConvertTime(time.GetUtcNow(), _zone);
-
-    public DateTimeOffset UtcNow => time.GetUtcNow();
 
     public TimeSpan OffsetAt(DateOnly date) => _zone.GetUtcOffset(date.ToDateTime(TimeOnly.MinValue));
 

@@ -90,9 +90,11 @@ public static class HostingExtensions
         if (app.Configuration.GetValue("Seed:Demo", embedded))
         {
             await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct);
-            // Mark overdue demo scorecards now rather than at the first nightly run.
-            await scope.ServiceProvider.GetRequiredService<StaleScorecardJob>().RunAsync(ct);
+            if (await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct))
+            {
+                // Mark overdue demo scorecards now rather than at the first nightly run.
+                await scope.ServiceProvider.GetRequiredService<StaleScorecardJob>().RunAsync(ct);
+            }
         }
 
         OperationsModule.ScheduleRecurringJobs(app.Services);

@@ -37,7 +37,8 @@ public sealed partial class DemoSeeder(
 
     public const int HistoryMonths = 20;
 
-    public async Task SeedAsync(CancellationToken ct)
+    /// <summary>Returns true when it loaded the demo agencies (an empty portfolio), false when they were there.</summary>
+    public async Task<bool> SeedAsync(CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(configuration.GetConnectionString("Portal"));
         await connection.OpenAsync(ct);
@@ -49,7 +50,7 @@ public sealed partial class DemoSeeder(
         try
         {
             await SeedAccountsAsync();
-            await SeedAgenciesAsync(ct);
+            return await SeedAgenciesAsync(ct);
         }
         finally
         {
@@ -78,12 +79,12 @@ public sealed partial class DemoSeeder(
         }
     }
 
-    private async Task SeedAgenciesAsync(CancellationToken ct)
+    private async Task<bool> SeedAgenciesAsync(CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         if (await session.Query<AgencySummary>().AnyAsync(ct))
         {
-            return;
+            return false;
         }
 
         var file = Path.Combine(FrameworkModule.SeedDataDirectory(configuration), "agencies.json");
@@ -101,6 +102,7 @@ public sealed partial class DemoSeeder(
 
         await session.SaveChangesAsync(ct);
         LogSeeded(logger, document.Agencies.Count, events);
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Agencies} agencies with {Events} events of history")]

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CoordinationPortal.Integration.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
+using CoordinationPortal.Tests.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 
@@ -24,7 +24,11 @@ public sealed class ConfiguredDatabaseTests(PortalFixture portal)
         }
 
         var connectionString = new NpgsqlConnectionStringBuilder(portal.Database.ConnectionString) { Database = database }.ConnectionString;
-        await using var factory = new ConfiguredFactory(connectionString);
+        await using var factory = new PortalHostFactory(connectionString, seedDemo: false, new Dictionary<string, string>
+        {
+            ["Bootstrap:AdminEmail"] = "first.admin@example.gov.in",
+            ["Bootstrap:AdminPassword"] = "First-admin-2026!",
+        });
         using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
         var login = await client.GetStringAsync("/account/login");
@@ -35,18 +39,5 @@ public sealed class ConfiguredDatabaseTests(PortalFixture portal)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/users")).StatusCode);
         var agencies = await client.GetFromJsonAsync<JsonElement>("/api/v1/agencies");
         Assert.Equal(0, agencies.GetArrayLength());
-    }
-
-    private sealed class ConfiguredFactory(string connectionString) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("ConnectionStrings:Portal", connectionString);
-            builder.UseSetting("Jobs:RunServer", "false");
-            builder.UseSetting("Bootstrap:AdminEmail", "first.admin@example.gov.in");
-            builder.UseSetting("Bootstrap:AdminPassword", "First-admin-2026!");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        }
     }
 }

@@ -1,7 +1,5 @@
-using System.Net;
-using System.Text.RegularExpressions;
+using CoordinationPortal.Tests.Support;
 using CoordinationPortal.Web.Hosting;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,12 +15,12 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public EmbeddedPostgres Database { get; private set; } = null!;
 
-    public PortalFactory Factory { get; private set; } = null!;
+    public PortalHostFactory Factory { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Database = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = _dataDirectory }, NullLogger.Instance);
-        Factory = new PortalFactory(Database.ConnectionString);
+        Factory = new PortalHostFactory(Database.ConnectionString, seedDemo: true);
         _ = Factory.Server; // starts the portal: schema, identity tables, seed
     }
 
@@ -51,35 +49,7 @@ public sealed class PortalFixture : IAsyncLifetime
     public HttpClient AnonymousClient() =>
         Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
-    public static async Task SignInAsync(HttpClient client, string email, string password)
-    {
-        var form = await client.GetStringAsync("/account/login");
-        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login",
-            ["__RequestVerificationToken"] = token,
-            ["Input.Email"] = email,
-            ["Input.Password"] = password,
-        });
-        using var response = await client.PostAsync("/account/login", content);
-        if (response.StatusCode is not (HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther))
-        {
-            throw new InvalidOperationException($"Sign-in as {email} failed: {(int)response.StatusCode}");
-        }
-    }
-}
-
-public sealed class PortalFactory(string connectionString) : WebApplicationFactory<Program>
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Portal", connectionString);
-        builder.UseSetting("Seed:Demo", "true");
-        builder.UseSetting("Jobs:RunServer", "false");
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
-    }
+    public static Task SignInAsync(HttpClient client, string email, string password) => PortalForms.SignInAsync(client, email, password);
 }
 
 [CollectionDefinition(Name)]

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using CoordinationPortal.Tests.Support;
 using CoordinationPortal.Integration.Tests.Infrastructure;
 
 namespace CoordinationPortal.Integration.Tests.Operations;
@@ -69,7 +69,7 @@ public sealed class AdministrationTests(PortalFixture portal)
     {
         var form = await client.GetStringAsync(path);
         fields["_handler"] = handler;
-        fields["__RequestVerificationToken"] = Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        fields["__RequestVerificationToken"] = PortalForms.AntiforgeryToken(form);
         using var content = new FormUrlEncodedContent(fields);
         using var response = await client.PostAsync(path, content);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
