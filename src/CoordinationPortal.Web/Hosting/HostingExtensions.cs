@@ -5,6 +5,7 @@ using CoordinationPortal.Web.Framework;
 using CoordinationPortal.Web.Identity;
 using CoordinationPortal.Web.Localization;
 using CoordinationPortal.Web.Operations;
+using CoordinationPortal.Web.Probes;
 using CoordinationPortal.Web.Seeding;
 using JasperFx;
 using JasperFx.Events;
@@ -38,11 +39,14 @@ public static class HostingExtensions
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
                 options.ConfigureAgencies(sp.GetRequiredService<ReadinessFramework>());
+                options.ConfigureProbes();
                 return options;
             })
             .UseLightweightSessions();
 
         builder.Services.AddAgencies();
+        builder.AddProbes(connectionString);
+        builder.AddDemoSimulator();
         builder.Services.AddScoped<DemoSeeder>();
         builder.AddPortalOperations(connectionString);
 
@@ -97,7 +101,10 @@ public static class HostingExtensions
             }
         }
 
+        await ProbesModule.PrepareProbesAsync(app.Services, ct);
+        await DemoSimulator.StartAsync(app);
         OperationsModule.ScheduleRecurringJobs(app.Services);
+        ProbesModule.ScheduleRecurringJobs(app.Services);
     }
 
     public static WebApplication MapPortal(this WebApplication app)
@@ -120,6 +127,7 @@ public static class HostingExtensions
         app.MapCultureSwitch();
         app.MapAccountEndpoints();
         app.MapAgencyApi();
+        app.MapEndpointApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -23,13 +23,39 @@ public sealed class PortalStrings
 
     public FrozenDictionary<string, IReadOnlyDictionary<string, string>> Entries { get; }
 
+    /// <summary>
+    /// Loads <c>Localization/strings.json</c> and every feature file beside it (<c>strings.*.json</c>); a key defined twice
+    /// is an error, so features cannot silently override each other.
+    /// </summary>
     public static PortalStrings Load()
     {
-        using var stream = typeof(PortalStrings).Assembly.GetManifestResourceStream("CoordinationPortal.Web.Localization.strings.json")
-            ?? throw new InvalidOperationException("The embedded strings.json is missing.");
-        var entries = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, string>>>(stream)
-            ?? throw new InvalidOperationException("strings.json is empty.");
-        return new PortalStrings(entries.ToDictionary(e => e.Key, e => (IReadOnlyDictionary<string, string>)e.Value));
+        const string prefix = "CoordinationPortal.Web.Localization.strings";
+        var assembly = typeof(PortalStrings).Assembly;
+        var names = assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (names.Count == 0)
+        {
+            throw new InvalidOperationException("The embedded strings.json is missing.");
+        }
+
+        var all = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            var entries = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, string>>>(stream)
+                ?? throw new InvalidOperationException($"{name} is empty.");
+            foreach (var (key, texts) in entries)
+            {
+                if (!all.TryAdd(key, texts))
+                {
+                    throw new InvalidOperationException($"The string key {key} is defined twice ({name}).");
+                }
+            }
+        }
+
+        return new PortalStrings(all);
     }
 
     public string? Find(string key, CultureInfo culture)

@@ -1,0 +1,205 @@
+using System.Security.Claims;
+using CoordinationPortal.Domain.Agencies;
+using CoordinationPortal.Domain.Probes;
+using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.Identity;
+using CoordinationPortal.Web.Localization;
+using CoordinationPortal.Web.Probes.Network;
+using CoordinationPortal.Web.Probes.Storage;
+using Hangfire;
+using Marten;
+using Microsoft.Extensions.Localization;
+
+namespace CoordinationPortal.Web.Probes;
+
+public sealed record EndpointDto(
+    Guid Id, Guid AgencyId, string AgencyName, string Name, string BaseUrl, ServerKind Kind, string Model, int IntervalSeconds,
+    SloTargets Slo, string? MetricsUrl, bool HasApiKey, bool Paused, long Version, EndpointHealth Health, string? Reason,
+    DateTimeOffset? HealthSince, DateTimeOffset? LastProbeAt, double? LastTtftMs, double? LastTokensPerSecond,
+    IReadOnlyList<MaintenanceWindow> Maintenance, IReadOnlyList<string> BreachedSlos, SloReport Last24Hours);
+
+public sealed record EndpointRequest(
+    Guid? AgencyId, string? Name, string? BaseUrl, ServerKind? Kind, string? Model, int? IntervalSeconds,
+    double? AvailabilityPercent, int? P95TtftMs, double? MinOutputTokensPerSecond, string? MetricsUrl,
+    string? ApiKey, bool? RemoveApiKey, long? ExpectedVersion);
+
+public sealed record MaintenanceRequest(DateTimeOffset? Start, DateTimeOffset? End, string? Note);
+
+public sealed record SampleDto(
+    DateTimeOffset At, ProbeState State, string Reason, bool InMaintenance, bool Cold, double? TtftMs, double? EndToEndMs,
+    int? OutputTokens, bool? TokensFromUsage, double? TokensPerSecond, double? TpotMs, double? ItlP50Ms, double? ItlP95Ms);
+
+public sealed record AllowlistRequest(string? Cidr, string? Note);
+
+/// <summary>The probes API: the registry (admins and the agency's leads change it), live status, SLOs and samples.</summary>
+public static class EndpointApi
+{
+    public static IEndpointRouteBuilder MapEndpointApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/endpoints").RequireAuthorization(Policies.View).WithTags("Endpoints");
+
+        api.MapGet("/", async (Guid? agencyId, ProbeQueries queries, ProbeReasonText reasons, CancellationToken ct) =>
+            TypedResults.Ok((await queries.BoardAsync(agencyId, ct)).Select(r => ToDto(r, reasons)).ToList()));
+
+        api.MapGet("/{id:guid}", async (Guid id, ProbeQueries queries, ProbeReasonText reasons, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        {
+            var detail = await queries.DetailAsync(id, ct);
+            return detail is null
+                ? NotFound(text)
+                : Results.Ok(ToDto(new EndpointRow(detail.Endpoint, detail.AgencyName, detail.Status, detail.Slo[1]), reasons));
+        });
+
+        api.MapGet("/{id:guid}/slo", async (Guid id, IQuerySession session, ProbeQueries queries, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+            await session.LoadAsync<InferenceEndpoint>(id, ct) is { } endpoint
+                ? Results.Ok(await queries.SloAsync(endpoint, ct))
+                : NotFound(text));
+
+        api.MapGet("/{id:guid}/samples", async (Guid id, int? hours, bool? failuresOnly, ProbeStore probes, TimeProvider time,
+            ProbeReasonText reasons, CancellationToken ct) =>
+        {
+            var since = time.GetUtcNow().AddHours(-Math.Clamp(hours ?? 1, 1, 24 * 30));
+            var samples = await probes.SamplesAsync(id, since, 5000, failuresOnly ?? false, ct);
+            return TypedResults.Ok(samples.Select(s => new SampleDto(s.At, s.State, reasons.Describe(s.Reason), s.InMaintenance, s.Cold,
+                s.TtftMs, s.EndToEndMs, s.OutputTokens, s.TokensFromUsage, s.TokensPerSecond, s.TpotMs, s.ItlP50Ms, s.ItlP95Ms)).ToList());
+        });
+
+        api.MapPost("/", async (EndpointRequest request, HttpContext http, EndpointCommandHandler handler,
+            IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        {
+            if (request.AgencyId is not { } agencyId)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["agencyId"] = [text["Error.Agency.NotFound"]] });
+            }
+
+            var id = Guid.NewGuid();
+            var command = new RegisterEndpoint(id, agencyId, ToSettings(request), false, "", default);
+            var outcome = await handler.HandleAsync(http.User, command, null, KeyChange(request), ct);
+            return ToResult(outcome, text, _ => Results.Created($"/api/v1/endpoints/{id}", new { id, version = 1 }));
+        }).DisableAntiforgery();
+
+        api.MapPut("/{id:guid}", async (Guid id, EndpointRequest request, HttpContext http, EndpointCommandHandler handler,
+            IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        {
+            if (request.ExpectedVersion is null)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["expectedVersion"] = [text["Error.ExpectedVersion.Required"]] });
+            }
+
+            var outcome = await handler.HandleAsync(http.User, new ChangeEndpointSettings(id, ToSettings(request), "", default),
+                request.ExpectedVersion, KeyChange(request), ct);
+            return ToResult(outcome, text, a => Results.Ok(new { id, version = a.Version }));
+        }).DisableAntiforgery();
+
+        api.MapPost("/{id:guid}/pause", (Guid id, HttpContext http, EndpointCommandHandler handler, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+            Run(handler, http.User, new PauseEndpoint(id, "", default), text, ct)).DisableAntiforgery();
+
+        api.MapPost("/{id:guid}/resume", (Guid id, HttpContext http, EndpointCommandHandler handler, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+            Run(handler, http.User, new ResumeEndpoint(id, "", default), text, ct)).DisableAntiforgery();
+
+        api.MapDelete("/{id:guid}", (Guid id, HttpContext http, EndpointCommandHandler handler, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+            Run(handler, http.User, new RetireEndpoint(id, "", default), text, ct)).DisableAntiforgery();
+
+        api.MapPost("/{id:guid}/maintenance", async (Guid id, MaintenanceRequest request, HttpContext http, EndpointCommandHandler handler,
+            IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        {
+            if (request.Start is not { } start || request.End is not { } end)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["end"] = [text["Error.Maintenance.EndBeforeStart"]] });
+            }
+
+            var windowId = Guid.NewGuid();
+            var outcome = await handler.HandleAsync(http.User, new ScheduleMaintenance(id, windowId, start, end, request.Note ?? "", "", default), null, null, ct);
+            return ToResult(outcome, text, a => Results.Created($"/api/v1/endpoints/{id}", new { id = windowId, version = a.Version }));
+        }).DisableAntiforgery();
+
+        api.MapDelete("/{id:guid}/maintenance/{windowId:guid}", (Guid id, Guid windowId, HttpContext http, EndpointCommandHandler handler,
+            IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+            Run(handler, http.User, new CancelMaintenance(id, windowId, "", default), text, ct)).DisableAntiforgery();
+
+        api.MapPost("/{id:guid}/probe", async (Guid id, HttpContext http, IQuerySession session, EndpointCommandHandler handler,
+            IBackgroundJobClient jobs, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        {
+            var endpoint = await session.LoadAsync<InferenceEndpoint>(id, ct);
+            if (endpoint is null || endpoint.Retired)
+            {
+                return NotFound(text);
+            }
+
+            if (!await handler.MayChangeAsync(http.User, endpoint.AgencyId, ct))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["Forbidden.Title"]);
+            }
+
+            var job = jobs.Enqueue<ProbeRunner>(r => r.ProbeNowAsync(id, CancellationToken.None));
+            return Results.Accepted($"/api/v1/endpoints/{id}", new { job });
+        }).DisableAntiforgery();
+
+        app.MapGet("/api/v1/agencies/{id:guid}/endpoints", async (Guid id, ProbeQueries queries, ProbeReasonText reasons, CancellationToken ct) =>
+        {
+            var evidence = await queries.AgencyEvidenceAsync(id, ct);
+            return TypedResults.Ok(new
+            {
+                endpoints = evidence.Endpoints.Select(r => ToDto(r, reasons)).ToList(),
+                last7Days = evidence.Week,
+                meetingSlo = evidence.MeetingSlo,
+            });
+        }).RequireAuthorization(Policies.View).WithTags("Endpoints");
+
+        var allowlist = app.MapGroup("/api/v1/probe-allowlist").RequireAuthorization(Policies.Admin).WithTags("Endpoints");
+        allowlist.MapGet("/", async (ProbeAllowlistAdmin admin, CancellationToken ct) => TypedResults.Ok(await admin.ListAsync(ct)));
+        allowlist.MapPost("/", async (AllowlistRequest request, HttpContext http, ProbeAllowlistAdmin admin, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        {
+            var error = await admin.AddAsync(request.Cidr ?? "", request.Note ?? "", http.User.Identity!.Name!, ct);
+            return error is null
+                ? Results.Created("/api/v1/probe-allowlist", null)
+                : Results.ValidationProblem(new Dictionary<string, string[]> { ["cidr"] = [text["Error.Allowlist." + error]] });
+        }).DisableAntiforgery();
+        allowlist.MapDelete("/", async (string cidr, ProbeAllowlistAdmin admin, CancellationToken ct) =>
+            await admin.RemoveAsync(cidr, ct) ? Results.NoContent() : Results.NotFound()).DisableAntiforgery();
+
+        return app;
+    }
+
+    public static EndpointDto ToDto(EndpointRow r, ProbeReasonText reasons)
+    {
+        var e = r.Endpoint;
+        var s = e.Settings;
+        var health = r.Status?.Health ?? EndpointHealth.Unknown;
+        return new EndpointDto(e.Id, e.AgencyId, r.AgencyName, s.Name, s.BaseUrl, s.Kind, s.Model, s.IntervalSeconds, s.Slo, s.MetricsUrl,
+            e.HasApiKey, e.Paused, e.Version, health, r.Status?.LastReason is { } reason ? reasons.Describe(reason) : null,
+            e.HealthSince, r.Status?.LastAt, r.Status?.LastTtftMs, r.Status?.LastTokensPerSecond, e.Maintenance, [.. e.Breaches], r.Day);
+    }
+
+    private static EndpointSettings ToSettings(EndpointRequest r) => new(
+        r.Name ?? "", r.BaseUrl ?? "", r.Kind ?? ServerKind.OpenAi, r.Model ?? "", r.IntervalSeconds ?? 60,
+        new SloTargets(r.AvailabilityPercent ?? 99, r.P95TtftMs ?? 1000, r.MinOutputTokensPerSecond ?? 10), r.MetricsUrl);
+
+    private static ApiKeyChange KeyChange(EndpointRequest r) =>
+        r.RemoveApiKey == true ? new ApiKeyChange.Remove()
+        : !string.IsNullOrEmpty(r.ApiKey) ? new ApiKeyChange.Set(r.ApiKey)
+        : ApiKeyChange.KeepIt;
+
+    private static async Task<IResult> Run(EndpointCommandHandler handler, ClaimsPrincipal user, EndpointCommand command,
+        IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        ToResult(await handler.HandleAsync(user, command, null, null, ct), text, a => Results.Ok(new { id = command.EndpointId, version = a.Version }));
+
+    public static IResult ToResult(CommandOutcome outcome, IStringLocalizer<SharedResource> text, Func<CommandOutcome.Accepted, IResult> accepted) => outcome switch
+    {
+        CommandOutcome.Accepted a => accepted(a),
+        CommandOutcome.Invalid invalid => Results.ValidationProblem(invalid.Errors
+            .GroupBy(e => Camel(e.Field ?? "request"))
+            .ToDictionary(g => g.Key, g => g.Select(e => text["Error." + e.Code].Value).ToArray())),
+        CommandOutcome.Conflict c => Results.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: text["Conflict.Title"],
+            detail: text["Conflict.Detail"],
+            extensions: new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion }),
+        CommandOutcome.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["Forbidden.Title"]),
+        _ => NotFound(text),
+    };
+
+    private static IResult NotFound(IStringLocalizer<SharedResource> text) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text["Error.Endpoint.NotFound"]);
+
+    private static string Camel(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];
+}

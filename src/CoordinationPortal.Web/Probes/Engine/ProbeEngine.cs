@@ -1,0 +1,350 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using System.Text.Json;
+using CoordinationPortal.Domain.Probes;
+using CoordinationPortal.Web.Probes.Network;
+using Microsoft.Extensions.Options;
+
+namespace CoordinationPortal.Web.Probes.Engine;
+
+/// <summary>What to probe: the endpoint's settings and, decrypted for this probe only, its API key.</summary>
+public sealed record ProbeTarget(Guid EndpointId, EndpointSettings Settings, string? ApiKey);
+
+/// <summary>One probe's result: the verdict, the stream's timings, and what the server's metrics said.</summary>
+public sealed record ProbeResult(
+    DateTimeOffset At,
+    ProbeVerdict Verdict,
+    StreamMeasurement? Stream,
+    double? ReadinessMs,
+    bool Cold,
+    double? ConnectMs,
+    ServerMetrics? Metrics,
+    string? MetricsProblem);
+
+/// <summary>
+/// Probes one endpoint: readiness the way its kind exposes it, then a small streamed completion timed as vLLM's
+/// benchmark_serving times it, then (optionally) the server's Prometheus metrics. Every request goes through the
+/// SSRF-guarded client; connect, headers and whole-stream time are limited separately and every body is read with a
+/// byte cap, so a hostile endpoint ends the probe with a reason instead of holding it.
+/// </summary>
+public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options, TimeProvider time)
+{
+    public const string ClientName = "probes";
+    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web);
+    private readonly ProbeOptions o = options.Value;
+
+    public async Task<ProbeResult> ProbeAsync(ProbeTarget target, CancellationToken ct)
+    {
+        var at = time.GetUtcNow();
+        var settings = target.Settings;
+        var protocol = ServerProtocol.For(settings.Kind, settings.Model);
+        var baseUri = new Uri(settings.BaseUrl.TrimEnd('/') + "/");
+
+        var readinessStarted = Stopwatch.GetTimestamp();
+        foreach (var check in protocol.Readiness)
+        {
+            var failure = await CheckReadinessAsync(baseUri, check, target, ct);
+            if (failure is not null)
+            {
+                return new ProbeResult(at, new ProbeVerdict(ProbeState.Down, failure), null, null, false, null, null, null);
+            }
+        }
+
+        var readinessMs = Stopwatch.GetElapsedTime(readinessStarted).TotalMilliseconds;
+        var (stream, streamFailure, note) = await StreamCompletionAsync(baseUri, protocol, target, ct);
+        var verdict = ProbeClassifier.Classify(streamFailure, stream, settings.Slo);
+
+        var (metrics, metricsProblem) = await ReadMetricsAsync(baseUri, protocol, target, ct);
+        return new ProbeResult(at, verdict, stream, readinessMs, note.Cold, note.ConnectTime?.TotalMilliseconds, metrics, metricsProblem);
+    }
+
+    private async Task<ProbeReason?> CheckReadinessAsync(Uri baseUri, ReadinessCheck check, ProbeTarget target, CancellationToken ct)
+    {
+        var path = check.Path;
+        using var request = NewRequest(HttpMethod.Get, new Uri(baseUri, path.TrimStart('/')), target.ApiKey);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(o.HeadersTimeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            var bytes = await LineReader.ReadAllAsync(body, o.MaxBodyBytes, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                return StatusFailure(path, response.StatusCode, bytes);
+            }
+
+            if (check.ModelServed is { } served && !ModelIsServed(bytes, served, target.Settings.Model))
+            {
+                return new ProbeReason(ReasonCode.ModelNotServed, path, Detail: target.Settings.Model);
+            }
+
+            return null;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && IsProbeFailure(e))
+        {
+            return Failure(e, path, headersReceived: false, timeout.IsCancellationRequested ? o.HeadersTimeout : null, null);
+        }
+    }
+
+    private static bool ModelIsServed(byte[] body, Func<JsonElement, string, bool> served, string model)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return served(doc.RootElement, model);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<(StreamMeasurement? Stream, ProbeReason? Failure, ConnectionNote Note)> StreamCompletionAsync(
+        Uri baseUri, ServerProtocol protocol, ProbeTarget target, CancellationToken ct)
+    {
+        var path = protocol.CompletionPath;
+        var note = new ConnectionNote();
+        using var request = NewRequest(HttpMethod.Post, new Uri(baseUri, path.TrimStart('/')), target.ApiKey);
+        request.Options.Set(ProbeConnector.NoteKey, note);
+        request.Content = JsonContent.Create(protocol.CompletionBody(target.Settings.Model, o.Prompt, o.MaxTokens), options: BodyJson);
+
+        using var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var streamTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        headersTimeout.CancelAfter(o.HeadersTimeout);
+        streamTimeout.CancelAfter(o.StreamTimeout);
+        using var bothTimeouts = CancellationTokenSource.CreateLinkedTokenSource(headersTimeout.Token, streamTimeout.Token);
+
+        var chunks = new List<StreamChunk>(o.MaxTokens + 2);
+        int? usage = null;
+        var headersReceived = false;
+        var sent = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, bothTimeouts.Token);
+            headersReceived = true;
+            await using var body = await response.Content.ReadAsStreamAsync(streamTimeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                var bytes = await LineReader.ReadAllAsync(body, o.MaxBodyBytes, streamTimeout.Token);
+                return (null, StatusFailure(path, response.StatusCode, bytes), note);
+            }
+
+            var contentType = response.Content.Headers.ContentType?.MediaType ?? "";
+            if (!AcceptsContentType(protocol.Format, contentType))
+            {
+                return (null, new ProbeReason(ReasonCode.WrongContentType, path, (int)response.StatusCode,
+                    Detail: StreamEvents.Shorten(contentType.Length == 0 ? "(none)" : contentType, 80)), note);
+            }
+
+            using var lines = new LineReader(body, o.MaxBodyBytes);
+            while (true)
+            {
+                var (ok, line) = await lines.ReadLineAsync(streamTimeout.Token);
+                if (!ok)
+                {
+                    break;
+                }
+
+                var e = StreamEvents.Read(protocol.Format, line.Span);
+                var atMs = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                switch (e.Kind)
+                {
+                    case StreamEventKind.Output:
+                        chunks.Add(new StreamChunk(atMs, e.Tokens));
+                        break;
+                    case StreamEventKind.OutputAndUsage:
+                        chunks.Add(new StreamChunk(atMs, 1));
+                        usage = e.Tokens;
+                        break;
+                    case StreamEventKind.Usage:
+                        usage = e.Tokens;
+                        break;
+                    case StreamEventKind.ServerError:
+                        return (null, new ProbeReason(ReasonCode.HttpStatus, path, (int)response.StatusCode,
+                            Detail: StreamEvents.Shorten(e.Message)), note);
+                    case StreamEventKind.Malformed:
+                        return (null, new ProbeReason(ReasonCode.MalformedStream, path, Measured: chunks.Count), note);
+                    case StreamEventKind.End:
+                        goto finished;
+                }
+
+                if (protocol.Format == StreamFormat.OllamaNdjson && e.Kind is StreamEventKind.Usage or StreamEventKind.OutputAndUsage)
+                {
+                    break;
+                }
+            }
+
+        finished:
+            var endToEnd = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            var measured = StreamTiming.Measure(chunks, endToEnd, usage);
+            return measured is null
+                ? (null, new ProbeReason(ReasonCode.NoToken, path), note)
+                : (measured, null, note);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && IsProbeFailure(e))
+        {
+            var limit = streamTimeout.IsCancellationRequested ? o.StreamTimeout
+                : headersTimeout.IsCancellationRequested ? o.HeadersTimeout : (TimeSpan?)null;
+            return (null, Failure(e, path, headersReceived && !headersTimeout.IsCancellationRequested || streamTimeout.IsCancellationRequested, limit, chunks.Count), note);
+        }
+    }
+
+    private async Task<(ServerMetrics? Metrics, string? Problem)> ReadMetricsAsync(
+        Uri baseUri, ServerProtocol protocol, ProbeTarget target, CancellationToken ct)
+    {
+        var url = target.Settings.MetricsUrl is { } configured ? new Uri(configured)
+            : protocol.DefaultMetricsPath is { } path ? new Uri(baseUri, path.TrimStart('/'))
+            : null;
+        if (url is null)
+        {
+            return (null, null);
+        }
+
+        using var request = NewRequest(HttpMethod.Get, url, target.Settings.MetricsUrl is null ? target.ApiKey : null);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(o.HeadersTimeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                return (null, $"HTTP {(int)response.StatusCode}");
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            var bytes = await LineReader.ReadAllAsync(body, o.MaxMetricsBytes, timeout.Token);
+            var parsed = PrometheusText.Parse(Encoding.UTF8.GetString(bytes));
+            var metrics = ServerMetrics.From(parsed.Samples);
+            return metrics.IsEmpty ? (null, "no known metrics") : (metrics, null);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && IsProbeFailure(e))
+        {
+            return (null, StreamEvents.Shorten(Failure(e, url.AbsolutePath, false, null, null).Code.ToString()));
+        }
+    }
+
+    private static HttpRequestMessage NewRequest(HttpMethod method, Uri uri, string? apiKey)
+    {
+        var request = new HttpRequestMessage(method, uri) { Version = HttpVersion.Version11 };
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("CoordinationPortal-Probe", "1.0"));
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return request;
+    }
+
+    private static bool AcceptsContentType(StreamFormat format, string mediaType) => format == StreamFormat.OllamaNdjson
+        ? mediaType is "application/x-ndjson" or "application/json" or "application/jsonl"
+        : mediaType == "text/event-stream";
+
+    private static ProbeReason StatusFailure(string path, HttpStatusCode status, byte[] body)
+    {
+        var code = (int)status;
+        var message = ErrorText(body);
+        var loading = status == HttpStatusCode.ServiceUnavailable
+            && message?.Contains("loading", StringComparison.OrdinalIgnoreCase) == true;
+        var reason = loading ? ReasonCode.ModelLoading
+            : status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? ReasonCode.Unauthorized
+            : status == HttpStatusCode.ServiceUnavailable ? ReasonCode.NotReady
+            : ReasonCode.HttpStatus;
+        return new ProbeReason(reason, path, code, Detail: StreamEvents.Shorten(message));
+    }
+
+    /// <summary>A server's error body as text: the JSON error message when there is one, else the start of the body.</summary>
+    private static string? ErrorText(byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var name in new[] { "error", "message", "detail" })
+                {
+                    if (root.TryGetProperty(name, out var v))
+                    {
+                        return v.ValueKind == JsonValueKind.String ? v.GetString()
+                            : v.ValueKind == JsonValueKind.Object && v.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
+                                ? m.GetString() : null;
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: show the start of the text.
+        }
+
+        return Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 400));
+    }
+
+    private static bool IsProbeFailure(Exception e) =>
+        e is HttpRequestException or IOException or OperationCanceledException or SocketException or AuthenticationException
+            or InvalidOperationException or NotSupportedException or JsonException;
+
+    /// <summary>Maps what went wrong on the wire to a reason a person understands.</summary>
+    private static ProbeReason Failure(Exception e, string path, bool headersReceived, TimeSpan? timedOut, int? tokens)
+    {
+        if (timedOut is { } limit)
+        {
+            return headersReceived
+                ? new ProbeReason(ReasonCode.StreamTimeout, path, Measured: tokens, Target: limit.TotalMilliseconds)
+                : new ProbeReason(ReasonCode.HeadersTimeout, path, Target: limit.TotalMilliseconds);
+        }
+
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case AddressRefusedException refused:
+                    return new ProbeReason(ReasonCode.AddressRefused, path,
+                        Detail: $"{refused.Decision.Address}|{refused.Decision.Class}");
+                case ConnectTimeoutException:
+                    return new ProbeReason(ReasonCode.ConnectTimeout, path);
+                case BodyTooLargeException big:
+                    return new ProbeReason(ReasonCode.BodyTooLarge, path, Target: big.Limit);
+                case AuthenticationException:
+                    return new ProbeReason(ReasonCode.TlsFailure, path, Detail: StreamEvents.Shorten(inner.Message));
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
+                    return new ProbeReason(ReasonCode.ConnectionRefused, path);
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData }:
+                    return new ProbeReason(ReasonCode.DnsFailure, path);
+                case SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown }:
+                    return new ProbeReason(ReasonCode.ConnectionReset, path);
+            }
+        }
+
+        if (e is HttpRequestException request)
+        {
+            switch (request.HttpRequestError)
+            {
+                case HttpRequestError.NameResolutionError:
+                    return new ProbeReason(ReasonCode.DnsFailure, path);
+                case HttpRequestError.SecureConnectionError:
+                    return new ProbeReason(ReasonCode.TlsFailure, path);
+                case HttpRequestError.ResponseEnded:
+                    return new ProbeReason(ReasonCode.ConnectionReset, path);
+            }
+        }
+
+        if (e is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } || e is IOException { InnerException: SocketException })
+        {
+            return new ProbeReason(ReasonCode.ConnectionReset, path);
+        }
+
+        return new ProbeReason(ReasonCode.NetworkError, path, Detail: StreamEvents.Shorten(e.GetBaseException().Message));
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using CoordinationPortal.Domain.Probes;
+using CoordinationPortal.Web.Localization;
+using Microsoft.Extensions.Localization;
+
+namespace CoordinationPortal.Web.Probes;
+
+/// <summary>
+/// A probe reason as a sentence in the reader's language, citing its numbers ("TTFT 2.4 s, above the 800 ms target").
+/// Arguments are always {0} measured, {1} target, {2} HTTP status, {3} path, {4} detail.
+/// </summary>
+public sealed class ProbeReasonText(IStringLocalizer<SharedResource> text)
+{
+    public string Describe(ProbeReason reason)
+    {
+        var culture = CultureInfo.CurrentUICulture;
+        var (measured, target) = reason.Code switch
+        {
+            ReasonCode.TtftAboveTarget => (Milliseconds(reason.Measured, culture), Milliseconds(reason.Target, culture)),
+            ReasonCode.ThroughputBelowTarget => (Number(reason.Measured, "0.#", culture), Number(reason.Target, "0.#", culture)),
+            ReasonCode.HeadersTimeout or ReasonCode.StreamTimeout => (Number(reason.Measured, "0", culture), Milliseconds(reason.Target, culture)),
+            ReasonCode.BodyTooLarge => ("", Bytes(reason.Target, culture)),
+            _ => (Number(reason.Measured, "0", culture), Number(reason.Target, "0", culture)),
+        };
+        var detail = reason.Code == ReasonCode.AddressRefused ? RefusedAddress(reason.Detail) : reason.Detail ?? "—";
+        return text[$"Probe.Reason.{reason.Code}", measured, target,
+            reason.Status?.ToString(CultureInfo.InvariantCulture) ?? "—", reason.Path ?? "/", detail].Value;
+    }
+
+    public static string Milliseconds(double? ms, CultureInfo culture) => ms switch
+    {
+        null => "—",
+        >= 1000 => (ms.Value / 1000).ToString("0.0", culture) + " s",
+        _ => ms.Value.ToString("0", culture) + " ms",
+    };
+
+    private static string Number(double? value, string format, CultureInfo culture) => value?.ToString(format, culture) ?? "—";
+
+    private static string Bytes(double? value, CultureInfo culture) => value switch
+    {
+        null => "—",
+        >= 1 << 20 => (value.Value / (1 << 20)).ToString("0.#", culture) + " MiB",
+        _ => (value.Value / 1024).ToString("0", culture) + " KiB",
+    };
+
+    private string RefusedAddress(string? detail)
+    {
+        var parts = (detail ?? "").Split('|');
+        return parts.Length == 2 ? $"{parts[0]} ({text[$"Probe.AddressClass.{parts[1]}"].Value})" : detail ?? "—";
+    }
+}

@@ -1,0 +1,160 @@
+using CoordinationPortal.Domain.Probes;
+using CoordinationPortal.Web.Operations;
+using CoordinationPortal.Web.Probes.Engine;
+using CoordinationPortal.Web.Probes.Network;
+using CoordinationPortal.Web.Probes.Storage;
+using Hangfire;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Aggregation;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CoordinationPortal.Web.Probes;
+
+public static class ProbesModule
+{
+    public static WebApplicationBuilder AddProbes(this WebApplicationBuilder builder, string connectionString)
+    {
+        var services = builder.Services;
+        services.AddOptions<ProbeOptions>().Bind(builder.Configuration.GetSection(ProbeOptions.Section));
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton<ProbeStore>();
+        services.AddSingleton<ProbeAllowlistCache>();
+        services.AddPortalDataProtection();
+
+        // One pooled client for every probe: connections stay warm between probes of an endpoint (so cold and warm
+        // timings can be told apart), redirects are followed only through the same connect-time SSRF check, no proxy,
+        // no cookies, no decompression (the byte cap counts what came over the wire), and no client-wide timeout:
+        // the engine sets connect, headers and stream limits itself.
+        services.AddHttpClient<ProbeEngine>(ProbeEngine.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<ProbeOptions>>().Value;
+                var connector = new ProbeConnector(sp.GetRequiredService<ProbeAllowlistCache>(), o.ConnectTimeout);
+                return new SocketsHttpHandler
+                {
+                    ConnectCallback = connector.ConnectAsync,
+                    UseProxy = false,
+                    UseCookies = false,
+                    AllowAutoRedirect = true,
+                    MaxAutomaticRedirections = 3,
+                    AutomaticDecompression = System.Net.DecompressionMethods.None,
+                    MaxResponseHeadersLength = 64,
+                    PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+                    MaxConnectionsPerServer = 16,
+                };
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
+
+        services.AddScoped<EndpointSecrets>();
+        services.AddScoped<EndpointCommandHandler>();
+        services.AddScoped<ProbeRunner>();
+        services.AddScoped<ProbeQueries>();
+        services.AddScoped<ProbeReasonText>();
+        services.AddScoped<ProbeAllowlistAdmin>();
+        services.AddScoped<ProbeMaintenanceJob>();
+        services.AddSingleton<ProbeDispatcher>();
+        services.AddSingleton<SimulatorAccess>();
+        return builder;
+    }
+
+    /// <summary>One stream per endpoint with an inline snapshot; the encrypted keys, the allowlist and the Data Protection key ring are documents.</summary>
+    public static StoreOptions ConfigureProbes(this StoreOptions options)
+    {
+        options.Projections.Add(new EndpointSnapshotProjection(), ProjectionLifecycle.Inline);
+        options.Schema.For<InferenceEndpoint>().Index(x => x.AgencyId);
+        options.Schema.For<EndpointSecret>();
+        options.Schema.For<ProbeAllowlist>();
+        options.Schema.For<DataProtectionKey>();
+        options.Events.AddEventTypes([
+            typeof(EndpointRegistered), typeof(EndpointSettingsChanged), typeof(EndpointApiKeySet), typeof(EndpointApiKeyRemoved),
+            typeof(EndpointPaused), typeof(EndpointResumed), typeof(MaintenanceWindowScheduled), typeof(MaintenanceWindowCancelled),
+            typeof(EndpointRetired), typeof(EndpointWentDown), typeof(EndpointDegraded), typeof(EndpointRecovered),
+            typeof(SloBreached), typeof(SloRestored),
+        ]);
+        return options;
+    }
+
+    public static Task PrepareProbesAsync(IServiceProvider services, CancellationToken ct) =>
+        ProbeSchema.EnsureAsync(services.GetRequiredService<NpgsqlDataSource>(), ct);
+
+    public static void ScheduleRecurringJobs(IServiceProvider services)
+    {
+        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        jobs.AddOrUpdate<ProbeDispatcher>(ProbeDispatcher.RecurringId, d => d.RunRoundAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<ProbeMaintenanceJob>(ProbeMaintenanceJob.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+    }
+}
+
+/// <summary>Folds an endpoint's stream through the domain's <see cref="InferenceEndpoint.Evolve"/>.</summary>
+public sealed class EndpointSnapshotProjection : SingleStreamProjection<InferenceEndpoint, Guid>
+{
+    public override InferenceEndpoint? Evolve(InferenceEndpoint? snapshot, Guid id, IEvent e) => InferenceEndpoint.Evolve(snapshot, e.Data);
+}
+
+/// <summary>
+/// Every five minutes (Hangfire): rolls complete hours up, deletes what passed its retention, re-aligns the schedule
+/// with the registry (a backstop if a schedule write was lost), and announces SLO breaches and restorations for the
+/// alert window.
+/// </summary>
+public sealed partial class ProbeMaintenanceJob(
+    IDocumentSession session,
+    ProbeStore probes,
+    IOptions<ProbeOptions> options,
+    TimeProvider time,
+    ILogger<ProbeMaintenanceJob> logger)
+{
+    public const string RecurringId = "probes-maintenance";
+
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var hours = await probes.RollUpAsync(ct);
+        var purged = await probes.PurgeAsync(o.RawRetention, o.RollupRetention, ct);
+        var endpoints = await session.Query<InferenceEndpoint>().ToListAsync(ct);
+        foreach (var e in endpoints)
+        {
+            await probes.EnsureScheduledAsync(e.Id, e.Settings.IntervalSeconds, !e.Paused && !e.Retired, ct);
+        }
+
+        var announced = await AnnounceSloChangesAsync(endpoints.Where(e => !e.Retired && !e.Paused).ToList(), o.AlertWindow, ct);
+        LogRan(hours, purged, announced);
+    }
+
+    public async Task<int> AnnounceSloChangesAsync(IReadOnlyList<InferenceEndpoint> endpoints, SloWindow window, CancellationToken ct)
+    {
+        if (endpoints.Count == 0)
+        {
+            return 0;
+        }
+
+        var stats = await probes.WindowStatsAsync(window, endpoints.Select(e => e.Id).ToList(), ct);
+        var now = time.GetUtcNow();
+        var announced = 0;
+        foreach (var endpoint in endpoints)
+        {
+            if (!stats.TryGetValue(endpoint.Id, out var s) || s.Samples == 0)
+            {
+                continue;
+            }
+
+            var events = HealthEvents.ForSlo(endpoint, SloMath.Evaluate(window, s, endpoint.Settings.Slo), now);
+            if (events.Count > 0)
+            {
+                session.Events.Append(endpoint.Id, events);
+                announced += events.Count;
+            }
+        }
+
+        await session.SaveChangesAsync(ct);
+        return announced;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Probe maintenance: {Hours} hour(s) rolled up, {Purged} row(s) purged, {Announced} SLO change(s) announced")]
+    private partial void LogRan(int hours, long purged, int announced);
+}
