@@ -121,7 +121,7 @@ public static class PrometheusText
     private static int MetricNameLength(ReadOnlySpan<char> line)
     {
         var i = 0;
-        while (i < line.Length && (IsAsciiLetter(line[i]) || line[i] == '_' || line[i] == ':' || (i > 0 && char.IsAsciiDigit(line[i]))))
+        while (i < line.Length && (char.IsAsciiLetter(line[i]) || line[i] == '_' || line[i] == ':' || (i > 0 && char.IsAsciiDigit(line[i]))))
         {
             i++;
         }
@@ -132,15 +132,13 @@ public static class PrometheusText
     private static int LabelNameLength(ReadOnlySpan<char> text)
     {
         var i = 0;
-        while (i < text.Length && (IsAsciiLetter(text[i]) || text[i] == '_' || (i > 0 && char.IsAsciiDigit(text[i]))))
+        while (i < text.Length && (char.IsAsciiLetter(text[i]) || text[i] == '_' || (i > 0 && char.IsAsciiDigit(text[i]))))
         {
             i++;
         }
 
         return i;
     }
-
-    private static bool IsAsciiLetter(char c) => char.IsAsciiLetter(c);
 
     /// <summary>Reads {name="value",...} (a trailing comma allowed) and leaves <paramref name="rest"/> after the brace.</summary>
     private static bool TryParseLabels(ref ReadOnlySpan<char> rest, out IReadOnlyDictionary<string, string> labels)
