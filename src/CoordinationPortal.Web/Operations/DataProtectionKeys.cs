@@ -1,8 +1,8 @@
 using System.Xml.Linq;
 using Marten;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
-using Microsoft.Extensions.Options;
 
 namespace CoordinationPortal.Web.Operations;
 
@@ -21,15 +21,17 @@ public sealed class MartenXmlRepository(IDocumentStore store) : IXmlRepository
 {
     public IReadOnlyCollection<XElement> GetAllElements()
     {
+        // The interface is synchronous; it is called when the key ring loads or rotates, not per request.
         using var session = store.QuerySession();
-        return session.Query<DataProtectionKey>().ToList().Select(k => XElement.Parse(k.Xml)).ToList();
+        var keys = session.Query<DataProtectionKey>().ToListAsync().GetAwaiter().GetResult();
+        return keys.Select(k => XElement.Parse(k.Xml)).ToList();
     }
 
     public void StoreElement(XElement element, string friendlyName)
     {
         using var session = store.LightweightSession();
         session.Store(new DataProtectionKey { Id = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting) });
-        session.SaveChanges();
+        session.SaveChangesAsync().GetAwaiter().GetResult();
     }
 }
 

@@ -68,13 +68,13 @@ public static partial class DemoSimulator
         }
         catch (IOException e)
         {
-            LogNotStarted(logger, e, address.ToString());
+            LogNotStarted(logger, e, address);
             return;
         }
 
         app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Services.GetRequiredService<SimulatorAccess>().Current = simulator;
-        LogStarted(logger, simulator.BaseAddress.ToString());
+        LogStarted(logger, simulator.BaseAddress);
         await SeedEndpointsAsync(app.Services, simulator, app.Lifetime.ApplicationStopping);
     }
 
@@ -115,10 +115,10 @@ public static partial class DemoSimulator
     private static int FreePortNear(int port) => port + 8;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The inference simulator could not start on {Address}; demo endpoints will show as down")]
-    private static partial void LogNotStarted(ILogger logger, Exception e, string address);
+    private static partial void LogNotStarted(ILogger logger, Exception e, IPAddress address);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inference simulator listening on {BaseAddress} (control page: /_sim)")]
-    private static partial void LogStarted(ILogger logger, string baseAddress);
+    private static partial void LogStarted(ILogger logger, Uri baseAddress);
 }
 
 /// <summary>The simulator the portal started, if any (the admin page links to its control page).</summary>

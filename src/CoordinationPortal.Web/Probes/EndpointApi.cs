@@ -6,7 +6,6 @@ using CoordinationPortal.Web.Identity;
 using CoordinationPortal.Web.Localization;
 using CoordinationPortal.Web.Probes.Network;
 using CoordinationPortal.Web.Probes.Storage;
-using Hangfire;
 using Marten;
 using Microsoft.Extensions.Localization;
 
@@ -116,8 +115,9 @@ public static class EndpointApi
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
             Run(handler, http.User, new CancelMaintenance(id, windowId, "", default), text, ct)).DisableAntiforgery();
 
+        // "Probe now": runs one probe at once (within the probe timeouts) and answers with what it found; recorded like any probe.
         api.MapPost("/{id:guid}/probe", async (Guid id, HttpContext http, IQuerySession session, EndpointCommandHandler handler,
-            IBackgroundJobClient jobs, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+            ProbeRunner runner, ProbeReasonText reasons, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
             var endpoint = await session.LoadAsync<InferenceEndpoint>(id, ct);
             if (endpoint is null || endpoint.Retired)
@@ -130,8 +130,12 @@ public static class EndpointApi
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["Forbidden.Title"]);
             }
 
-            var job = jobs.Enqueue<ProbeRunner>(r => r.ProbeNowAsync(id, CancellationToken.None));
-            return Results.Accepted($"/api/v1/endpoints/{id}", new { job });
+            var r = await runner.ProbeAsync(id, ct);
+            return r is null
+                ? NotFound(text)
+                : Results.Ok(new SampleDto(r.At, r.Verdict.State, reasons.Describe(r.Verdict.Reason), endpoint.InMaintenance(r.At), r.Cold,
+                    r.Stream?.TtftMs, r.Stream?.EndToEndMs, r.Stream?.OutputTokens, r.Stream?.TokensFromUsage, r.Stream?.OutputTokensPerSecond,
+                    r.Stream?.TpotMs, r.Stream?.ItlP50Ms, r.Stream?.ItlP95Ms));
         }).DisableAntiforgery();
 
         app.MapGet("/api/v1/agencies/{id:guid}/endpoints", async (Guid id, ProbeQueries queries, ProbeReasonText reasons, CancellationToken ct) =>
@@ -176,7 +180,7 @@ public static class EndpointApi
 
     private static ApiKeyChange KeyChange(EndpointRequest r) =>
         r.RemoveApiKey == true ? new ApiKeyChange.Remove()
-        : !string.IsNullOrEmpty(r.ApiKey) ? new ApiKeyChange.Set(r.ApiKey)
+        : !string.IsNullOrEmpty(r.ApiKey) ? new ApiKeyChange.Replace(r.ApiKey)
         : ApiKeyChange.KeepIt;
 
     private static async Task<IResult> Run(EndpointCommandHandler handler, ClaimsPrincipal user, EndpointCommand command,

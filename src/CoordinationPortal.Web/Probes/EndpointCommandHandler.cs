@@ -15,7 +15,7 @@ public abstract record ApiKeyChange
 {
     public sealed record Keep : ApiKeyChange;
 
-    public sealed record Set(string Key) : ApiKeyChange;
+    public sealed record Replace(string Key) : ApiKeyChange;
 
     public sealed record Remove : ApiKeyChange;
 
@@ -45,14 +45,14 @@ public sealed partial class EndpointCommandHandler(
 
         command = command with { By = name, At = clock.Now };
         apiKey ??= ApiKeyChange.KeepIt;
-        if (apiKey is ApiKeyChange.Set set && (string.IsNullOrWhiteSpace(set.Key) || set.Key.Trim().Length > EndpointSecrets.MaxKeyLength))
+        if (apiKey is ApiKeyChange.Replace set && (string.IsNullOrWhiteSpace(set.Key) || set.Key.Trim().Length > EndpointSecrets.MaxKeyLength))
         {
             return new CommandOutcome.Invalid([new DomainError("Endpoint.ApiKey.Invalid", "ApiKey")]);
         }
 
         if (command is RegisterEndpoint register)
         {
-            return await RegisterAsync(user, register with { WithApiKey = apiKey is ApiKeyChange.Set }, apiKey, ct);
+            return await RegisterAsync(user, register with { WithApiKey = apiKey is ApiKeyChange.Replace }, apiKey, ct);
         }
 
         var stream = await session.Events.FetchForWriting<InferenceEndpoint>(command.EndpointId, ct);
@@ -84,7 +84,7 @@ public sealed partial class EndpointCommandHandler(
         {
             switch (apiKey)
             {
-                case ApiKeyChange.Set key:
+                case ApiKeyChange.Replace key:
                     secrets.Stage(session, endpoint.Id, key.Key);
                     events.Add(new EndpointApiKeySet(endpoint.Id, command.By, command.At));
                     break;
@@ -153,7 +153,7 @@ public sealed partial class EndpointCommandHandler(
         }
 
         session.Events.StartStream<InferenceEndpoint>(command.EndpointId, decision.Events);
-        if (apiKey is ApiKeyChange.Set key)
+        if (apiKey is ApiKeyChange.Replace key)
         {
             secrets.Stage(session, command.EndpointId, key.Key);
         }

@@ -24,28 +24,14 @@ public static class ProbesModule
         services.AddSingleton<ProbeAllowlistCache>();
         services.AddPortalDataProtection();
 
-        // One pooled client for every probe: connections stay warm between probes of an endpoint (so cold and warm
-        // timings can be told apart), redirects are followed only through the same connect-time SSRF check, no proxy,
-        // no cookies, no decompression (the byte cap counts what came over the wire), and no client-wide timeout:
-        // the engine sets connect, headers and stream limits itself.
+        // One pooled client for every probe (see ProbeEngine.CreateHandler); no client-wide timeout: the engine sets
+        // connect, headers and stream limits itself.
         services.AddHttpClient<ProbeEngine>(ProbeEngine.ClientName)
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<ProbeOptions>>().Value;
-                var connector = new ProbeConnector(sp.GetRequiredService<ProbeAllowlistCache>(), o.ConnectTimeout);
-                return new SocketsHttpHandler
-                {
-                    ConnectCallback = connector.ConnectAsync,
-                    UseProxy = false,
-                    UseCookies = false,
-                    AllowAutoRedirect = true,
-                    MaxAutomaticRedirections = 3,
-                    AutomaticDecompression = System.Net.DecompressionMethods.None,
-                    MaxResponseHeadersLength = 64,
-                    PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-                    MaxConnectionsPerServer = 16,
-                };
+                var allowlist = sp.GetRequiredService<ProbeAllowlistCache>();
+                return ProbeEngine.CreateHandler(new ProbeConnector(allowlist.CurrentAsync, o.ConnectTimeout));
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);

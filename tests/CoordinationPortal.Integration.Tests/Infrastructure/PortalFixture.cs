@@ -1,3 +1,5 @@
+using System.Net;
+using CoordinationPortal.Simulator;
 using CoordinationPortal.Tests.Support;
 using CoordinationPortal.Web.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -17,16 +19,40 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public PortalHostFactory Factory { get; private set; } = null!;
 
+    /// <summary>An inference simulator on 127.77.0.3, the only loopback address this portal's probes may reach.</summary>
+    public InferenceSimulator Simulator { get; private set; } = null!;
+
+    public static readonly IReadOnlyDictionary<string, string> ProbeSettings = new Dictionary<string, string>
+    {
+        ["Probes:Network:Allow:0"] = "127.77.0.3/32",
+        ["Probes:HeadersTimeout"] = "00:00:02",
+        ["Probes:StreamTimeout"] = "00:00:03",
+        ["Probes:ConnectTimeout"] = "00:00:02",
+    };
+
     public async Task InitializeAsync()
     {
         Database = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = _dataDirectory }, NullLogger.Instance);
-        Factory = new PortalHostFactory(Database.ConnectionString, seedDemo: true);
+        Simulator = await InferenceSimulator.StartAsync(new SimulatorOptions { Address = IPAddress.Parse("127.77.0.3") });
+        Factory = new PortalHostFactory(Database.ConnectionString, seedDemo: true, ProbeSettings);
         _ = Factory.Server; // starts the portal: schema, identity tables, seed
+    }
+
+    /// <summary>A second portal process on the same database (another worker), with the same probe settings.</summary>
+    public PortalHostFactory SecondProcess() => new(Database.ConnectionString, seedDemo: false, ProbeSettings);
+
+    /// <summary>Registers <paramref name="profile"/> under a fresh name and returns its base URL.</summary>
+    public string SimulatorProfile(SimulatorProfile profile, out string name)
+    {
+        name = "p" + Guid.NewGuid().ToString("N")[..10];
+        Simulator.SetProfile(name, profile);
+        return Simulator.ProfileAddress(name).ToString().TrimEnd('/');
     }
 
     public async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
+        await Simulator.DisposeAsync();
         await Database.DisposeAsync();
         try
         {

@@ -38,6 +38,25 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
     private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web);
     private readonly ProbeOptions o = options.Value;
 
+    /// <summary>
+    /// The handler every probe request goes through: connections stay warm between probes of an endpoint (so cold and
+    /// warm timings can be told apart), every connection — redirects included — passes the connect-time SSRF check, no
+    /// proxy, no cookies, no decompression (the byte cap counts what came over the wire).
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(ProbeConnector connector) => new()
+    {
+        ConnectCallback = connector.ConnectAsync,
+        UseProxy = false,
+        UseCookies = false,
+        AllowAutoRedirect = true,
+        MaxAutomaticRedirections = 3,
+        AutomaticDecompression = DecompressionMethods.None,
+        MaxResponseHeadersLength = 64,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+        MaxConnectionsPerServer = 16,
+    };
+
     public async Task<ProbeResult> ProbeAsync(ProbeTarget target, CancellationToken ct)
     {
         var at = time.GetUtcNow();

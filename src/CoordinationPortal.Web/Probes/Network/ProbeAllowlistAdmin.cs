@@ -53,8 +53,8 @@ public sealed class ProbeAllowlistAdmin(IDocumentSession session, ProbeAllowlist
 
     private static string ErrorCode(string? error) => error switch
     {
-        not null when error.Contains("broad", StringComparison.OrdinalIgnoreCase) => "TooBroad",
-        not null when error.Contains("host", StringComparison.OrdinalIgnoreCase) => "HostBits",
+        AllowlistEntryErrors.TooBroad => "TooBroad",
+        AllowlistEntryErrors.HostBitsSet => "HostBits",
         _ => "Invalid",
     };
 }

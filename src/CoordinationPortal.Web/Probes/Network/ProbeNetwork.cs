@@ -94,7 +94,7 @@ public sealed class ConnectTimeoutException(string host, TimeSpan timeout)
 /// it checked. A name that resolves to any refused address is refused as a whole, so a rebinding answer cannot mix a
 /// public address with an internal one. Also records when a probe's request needed a new connection (cold).
 /// </summary>
-public sealed class ProbeConnector(ProbeAllowlistCache allowlist, TimeSpan connectTimeout)
+public sealed class ProbeConnector(Func<CancellationToken, ValueTask<IReadOnlyList<IPNetwork>>> allowlist, TimeSpan connectTimeout)
 {
     public static readonly HttpRequestOptionsKey<ConnectionNote> NoteKey = new("probe-connection");
 
@@ -114,7 +114,7 @@ public sealed class ProbeConnector(ProbeAllowlistCache allowlist, TimeSpan conne
                 throw new SocketException((int)SocketError.HostNotFound);
             }
 
-            var networks = await allowlist.CurrentAsync(timeout.Token);
+            var networks = await allowlist(timeout.Token);
             var decisions = addresses.Select(a => AddressPolicy.Check(a, networks)).ToList();
             if (decisions.FirstOrDefault(d => !d.Allowed) is { } refused)
             {

@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using System.Net;
+using CoordinationPortal.Domain.Probes;
+using CoordinationPortal.Simulator;
+
+namespace CoordinationPortal.Integration.Tests.Probes;
+
+/// <summary>Every server kind, and every hostile behaviour, against the real simulator over real sockets.</summary>
+public sealed class ProbeEngineTests(SimulatorFixture sim) : IClassFixture<SimulatorFixture>
+{
+    [Theory]
+    [InlineData(ServerKind.Vllm)]
+    [InlineData(ServerKind.OpenAi)]
+    [InlineData(ServerKind.Nim)]
+    [InlineData(ServerKind.LlamaCpp)]
+    [InlineData(ServerKind.Tgi)]
+    [InlineData(ServerKind.KServeV2)]
+    [InlineData(ServerKind.Ollama)]
+    public async Task every_server_kind_is_probed_up_with_its_tokens_counted(ServerKind kind)
+    {
+        var url = sim.Profile(new SimulatorProfile { TtftMs = 40, InterTokenMs = 5, OutputTokens = 12 });
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, kind), CancellationToken.None);
+
+        Assert.Equal(ProbeState.Up, result.Verdict.State);
+        Assert.Equal(ReasonCode.Healthy, result.Verdict.Reason.Code);
+        Assert.NotNull(result.Stream);
+        Assert.Equal(12, result.Stream.OutputTokens);
+        Assert.InRange(result.Stream.TtftMs, 40, 40 + 60);
+        Assert.NotNull(result.ReadinessMs);
+    }
+
+    [Fact]
+    public async Task ttft_and_inter_token_latency_follow_the_injected_delays()
+    {
+        var url = sim.Profile(new SimulatorProfile { TtftMs = 150, InterTokenMs = 25, OutputTokens = 10 });
+        var engine = sim.Engine();
+
+        var results = new List<StreamMeasurement>();
+        for (var i = 0; i < 5; i++)
+        {
+            var r = await engine.ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+            results.Add(r.Stream!);
+        }
+
+        foreach (var s in results)
+        {
+            Assert.InRange(s.TtftMs, 150, 150 + 25);
+            Assert.Equal(9, s.InterTokenLatenciesMs.Count);
+            Assert.InRange(s.ItlP50Ms!.Value, 20, 35);
+            Assert.True(s.TokensFromUsage);
+            Assert.InRange(s.EndToEndMs, 150 + (9 * 25), 150 + (9 * 25) + 60);
+            // TPOT = (e2e - ttft) / (tokens - 1)
+            Assert.Equal((s.EndToEndMs - s.TtftMs) / 9, s.TpotMs!.Value, 3);
+        }
+
+        // The first probe opened the connection; later ones reused it.
+        var cold = await engine.ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+        Assert.False(cold.Cold);
+    }
+
+    [Fact]
+    public async Task a_server_that_omits_usage_is_measured_by_counting_chunks()
+    {
+        var url = sim.Profile(new SimulatorProfile { TtftMs = 10, InterTokenMs = 2, OutputTokens = 7, OmitUsage = true });
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+
+        Assert.Equal(ProbeState.Up, result.Verdict.State);
+        Assert.Equal(7, result.Stream!.OutputTokens);
+        Assert.False(result.Stream.TokensFromUsage);
+    }
+
+    [Fact]
+    public async Task a_slow_first_token_is_degraded_with_the_numbers_in_the_reason()
+    {
+        var url = sim.Profile(new SimulatorProfile { TtftMs = 400, InterTokenMs = 2, OutputTokens = 4 });
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm, p95TtftMs: 200), CancellationToken.None);
+
+        Assert.Equal(ProbeState.Degraded, result.Verdict.State);
+        Assert.Equal(ReasonCode.TtftAboveTarget, result.Verdict.Reason.Code);
+        Assert.InRange(result.Verdict.Reason.Measured!.Value, 400, 460);
+        Assert.Equal(200, result.Verdict.Reason.Target);
+    }
+
+    [Fact]
+    public async Task a_loading_model_is_down_with_model_loading()
+    {
+        var url = sim.Profile(new SimulatorProfile { Loading = true });
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+
+        Assert.Equal(ProbeState.Down, result.Verdict.State);
+        Assert.Equal(ReasonCode.ModelLoading, result.Verdict.Reason.Code);
+        Assert.Equal(503, result.Verdict.Reason.Status);
+        Assert.Equal("/health", result.Verdict.Reason.Path);
+    }
+
+    [Fact]
+    public async Task a_model_the_server_does_not_serve_is_named()
+    {
+        var url = sim.Profile(new SimulatorProfile { Model = "served-model" });
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm, model: "other-model"), CancellationToken.None);
+
+        Assert.Equal(ReasonCode.ModelNotServed, result.Verdict.Reason.Code);
+        Assert.Equal("other-model", result.Verdict.Reason.Detail);
+    }
+
+    [Fact]
+    public async Task server_errors_are_down_with_the_status()
+    {
+        var url = sim.Profile(new SimulatorProfile { ErrorRate = 1 });
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+
+        Assert.Equal(ProbeState.Down, result.Verdict.State);
+        Assert.Equal(ReasonCode.HttpStatus, result.Verdict.Reason.Code);
+        Assert.Equal(500, result.Verdict.Reason.Status);
+    }
+
+    [Fact]
+    public async Task a_hang_before_headers_ends_at_the_headers_timeout()
+    {
+        var url = sim.Profile(new SimulatorProfile { Hang = true });
+
+        var (result, elapsed) = await Timed(() => sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.OpenAi), CancellationToken.None));
+
+        Assert.Equal(ReasonCode.HeadersTimeout, result.Verdict.Reason.Code);
+        Assert.InRange(elapsed.TotalSeconds, 1.9, 4);
+    }
+
+    [Fact]
+    public async Task a_slow_drip_without_tokens_ends_at_the_stream_timeout()
+    {
+        var url = sim.Profile(new SimulatorProfile { DripIntervalMs = 100 });
+
+        var (result, elapsed) = await Timed(() => sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None));
+
+        Assert.Equal(ReasonCode.StreamTimeout, result.Verdict.Reason.Code);
+        Assert.Equal(0, result.Verdict.Reason.Measured);
+        Assert.InRange(elapsed.TotalSeconds, 2.9, 5);
+    }
+
+    [Fact]
+    public async Task a_stream_that_stops_after_the_first_token_ends_at_the_stream_timeout()
+    {
+        var url = sim.Profile(new SimulatorProfile { TtftMs = 10, HangAfterFirstToken = true });
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+
+        Assert.Equal(ReasonCode.StreamTimeout, result.Verdict.Reason.Code);
+        Assert.Equal(1, result.Verdict.Reason.Measured);
+    }
+
+    [Fact]
+    public async Task a_reset_connection_is_reported_as_reset()
+    {
+        var url = sim.Profile(new SimulatorProfile { Reset = true });
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.OpenAi), CancellationToken.None);
+
+        Assert.Equal(ProbeState.Down, result.Verdict.State);
+        Assert.Equal(ReasonCode.ConnectionReset, result.Verdict.Reason.Code);
+    }
+
+    [Fact]
+    public async Task a_malformed_stream_is_reported_as_malformed()
+    {
+        var url = sim.Profile(new SimulatorProfile { MalformedStream = true });
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+
+        Assert.Equal(ReasonCode.MalformedStream, result.Verdict.Reason.Code);
+    }
+
+    [Fact]
+    public async Task a_ten_megabyte_body_stops_at_the_byte_cap()
+    {
+        var url = sim.Profile(new SimulatorProfile { HugeBodyBytes = 10L << 20 });
+
+        var (result, elapsed) = await Timed(() => sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.OpenAi), CancellationToken.None));
+
+        Assert.Equal(ReasonCode.BodyTooLarge, result.Verdict.Reason.Code);
+        Assert.Equal(1 << 20, result.Verdict.Reason.Target);
+        Assert.True(elapsed < TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task a_completion_answered_as_html_is_a_wrong_content_type()
+    {
+        var url = sim.Profile(new SimulatorProfile { WrongContentType = true });
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+
+        Assert.Equal(ReasonCode.WrongContentType, result.Verdict.Reason.Code);
+        Assert.Equal("text/html", result.Verdict.Reason.Detail);
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/", "CloudMetadata")]
+    [InlineData("http://127.0.0.1:9/", "Loopback")]
+    [InlineData("http://10.0.0.5/", "Private")]
+    public async Task a_redirect_to_a_forbidden_address_is_refused_at_connect_time(string target, string addressClass)
+    {
+        var url = sim.Profile(new SimulatorProfile { RedirectTo = target });
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.OpenAi), CancellationToken.None);
+
+        Assert.Equal(ReasonCode.AddressRefused, result.Verdict.Reason.Code);
+        Assert.EndsWith("|" + addressClass, result.Verdict.Reason.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:{port}", "Loopback")]
+    [InlineData("http://localhost:{port}", "Loopback")]
+    [InlineData("http://[::1]:{port}", "Loopback")]
+    [InlineData("http://169.254.169.254", "CloudMetadata")]
+    [InlineData("http://[::ffff:169.254.169.254]", "CloudMetadata")]
+    [InlineData("http://192.168.1.10:8000", "Private")]
+    [InlineData("http://0.0.0.0:{port}", "Unspecified")]
+    public async Task ssrf_guard_refuses_local_and_private_addresses_that_are_not_allowlisted(string template, string addressClass)
+    {
+        var url = template.Replace("{port}", sim.Simulator.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+
+        Assert.Equal(ReasonCode.AddressRefused, result.Verdict.Reason.Code);
+        Assert.EndsWith("|" + addressClass, result.Verdict.Reason.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task the_simulator_is_refused_too_when_its_address_is_not_allowlisted()
+    {
+        var url = sim.Profile(new SimulatorProfile());
+
+        var refused = await sim.Engine(allowlist: []).ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+        var allowed = await sim.Engine(allowlist: [IPNetwork.Parse("127.77.0.0/16")]).ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+
+        Assert.Equal(ReasonCode.AddressRefused, refused.Verdict.Reason.Code);
+        Assert.Equal(ProbeState.Up, allowed.Verdict.State);
+    }
+
+    [Fact]
+    public async Task a_closed_port_is_connection_refused()
+    {
+        var url = $"http://{SimulatorFixture.Address}:1";
+
+        var result = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+
+        Assert.Equal(ReasonCode.ConnectionRefused, result.Verdict.Reason.Code);
+    }
+
+    [Fact]
+    public async Task server_metrics_are_read_from_the_vllm_metrics_endpoint_and_a_dcgm_exporter()
+    {
+        var url = sim.Profile(new SimulatorProfile { MetricsRequestsWaiting = 3, MetricsKvCacheUsage = 0.42 });
+
+        var own = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+        var dcgm = await sim.Engine().ProbeAsync(
+            SimulatorFixture.Target(url, ServerKind.OpenAi, metricsUrl: sim.Simulator.BaseAddress + "dcgm/metrics"), CancellationToken.None);
+
+        Assert.NotNull(own.Metrics);
+        Assert.Equal(3, own.Metrics.RequestsWaiting);
+        Assert.Equal(0.42, own.Metrics.KvCacheUsage!.Value, 3);
+        Assert.NotNull(dcgm.Metrics);
+        Assert.True(dcgm.Metrics.GpuCount >= 1);
+        Assert.NotNull(dcgm.Metrics.GpuTemperatureCelsius);
+    }
+
+    [Fact]
+    public async Task the_api_key_is_sent_as_a_bearer_token()
+    {
+        var url = sim.Profile(new SimulatorProfile { RequireApiKey = "secret-key-1" });
+
+        var without = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+        var with = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm, apiKey: "secret-key-1"), CancellationToken.None);
+
+        Assert.Equal(ReasonCode.Unauthorized, without.Verdict.Reason.Code);
+        Assert.Equal(ProbeState.Up, with.Verdict.State);
+    }
+
+    private static async Task<(T Result, TimeSpan Elapsed)> Timed<T>(Func<Task<T>> run)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = await run();
+        return (result, Stopwatch.GetElapsedTime(started));
+    }
+}

@@ -1,0 +1,225 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CoordinationPortal.Domain.Probes;
+using CoordinationPortal.Integration.Tests.Infrastructure;
+using CoordinationPortal.Simulator;
+using CoordinationPortal.Web.Probes;
+using CoordinationPortal.Web.Probes.Storage;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CoordinationPortal.Integration.Tests.Probes;
+
+/// <summary>Probes recorded by the portal: damping, health events, maintenance, SLO windows, roll-ups, scheduling across workers.</summary>
+[Collection(PortalTests.Name)]
+public sealed class ProbeRecordingTests(PortalFixture portal)
+{
+    private async Task<(Guid Id, string Profile)> RegisterAsync(SimulatorProfile profile, int interval = 60, int p95TtftMs = 800, ServerKind kind = ServerKind.Vllm)
+    {
+        var url = portal.SimulatorProfile(profile, out var name);
+        using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
+        using var response = await admin.PostAsJsonAsync("/api/v1/endpoints", new
+        {
+            agencyId = Demo.OtherAgency, name = "Recording test " + name, baseUrl = url, kind = kind.ToString(), model = profile.Model,
+            intervalSeconds = interval, availabilityPercent = 99, p95TtftMs, minOutputTokensPerSecond = 1,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), name);
+    }
+
+    private async Task<ProbeState?> ProbeAsync(Guid id)
+    {
+        await using var scope = portal.Factory.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<ProbeRunner>().ProbeAsync(id, CancellationToken.None);
+        return result?.Verdict.State;
+    }
+
+    private async Task<InferenceEndpoint> EndpointAsync(Guid id)
+    {
+        await using var session = portal.Factory.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.LoadAsync<InferenceEndpoint>(id))!;
+    }
+
+    private async Task<IReadOnlyList<object>> EventsAsync(Guid id)
+    {
+        await using var session = portal.Factory.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.Events.FetchStreamAsync(id)).Select(e => e.Data).ToList();
+    }
+
+    [Fact]
+    public async Task health_is_damped_down_after_three_failures_and_up_after_two_successes_with_events()
+    {
+        var (id, profile) = await RegisterAsync(new SimulatorProfile { TtftMs = 5, InterTokenMs = 1 });
+
+        Assert.Equal(ProbeState.Up, await ProbeAsync(id));
+        Assert.Equal(EndpointHealth.Up, (await EndpointAsync(id)).Health);
+
+        portal.Simulator.SetProfile(profile, new SimulatorProfile { Loading = true });
+        Assert.Equal(ProbeState.Down, await ProbeAsync(id));
+        Assert.Equal(ProbeState.Down, await ProbeAsync(id));
+        Assert.Equal(EndpointHealth.Up, (await EndpointAsync(id)).Health);
+        Assert.Equal(ProbeState.Down, await ProbeAsync(id));
+        var down = await EndpointAsync(id);
+        Assert.Equal(EndpointHealth.Down, down.Health);
+        Assert.Equal(ReasonCode.ModelLoading, down.HealthReason!.Code);
+
+        portal.Simulator.SetProfile(profile, new SimulatorProfile { TtftMs = 5, InterTokenMs = 1 });
+        await ProbeAsync(id);
+        Assert.Equal(EndpointHealth.Down, (await EndpointAsync(id)).Health);
+        await ProbeAsync(id);
+        Assert.Equal(EndpointHealth.Up, (await EndpointAsync(id)).Health);
+
+        var events = await EventsAsync(id);
+        Assert.Single(events.OfType<EndpointWentDown>());
+        Assert.Single(events.OfType<EndpointRecovered>());
+
+        using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+        var slo = await viewer.GetFromJsonAsync<JsonElement>($"/api/v1/endpoints/{id}/slo");
+        var hour = slo.EnumerateArray().First();
+        Assert.Equal("Hour", hour.GetProperty("window").GetString());
+        Assert.Equal(6, hour.GetProperty("samples").GetInt64());
+        Assert.Equal(50, hour.GetProperty("availabilityPercent").GetDouble(), 3);
+        var failures = await viewer.GetFromJsonAsync<JsonElement>($"/api/v1/endpoints/{id}/samples?failuresOnly=true");
+        Assert.Equal(3, failures.GetArrayLength());
+        Assert.Contains("model loading", failures[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_maintenance_window_suppresses_state_changes_and_keeps_its_samples_out_of_the_slo()
+    {
+        var (id, profile) = await RegisterAsync(new SimulatorProfile { TtftMs = 5, InterTokenMs = 1 });
+        await ProbeAsync(id);
+        using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
+        using var window = await admin.PostAsJsonAsync($"/api/v1/endpoints/{id}/maintenance",
+            new { start = DateTimeOffset.UtcNow.AddMinutes(-1), end = DateTimeOffset.UtcNow.AddHours(1), note = "driver upgrade" });
+        Assert.Equal(HttpStatusCode.Created, window.StatusCode);
+
+        portal.Simulator.SetProfile(profile, new SimulatorProfile { Reset = true });
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(ProbeState.Down, await ProbeAsync(id));
+        }
+
+        Assert.Equal(EndpointHealth.Up, (await EndpointAsync(id)).Health);
+        Assert.Empty((await EventsAsync(id)).OfType<EndpointWentDown>());
+        await using var scope = portal.Factory.Services.CreateAsyncScope();
+        var slo = await scope.ServiceProvider.GetRequiredService<ProbeQueries>().SloAsync(await EndpointAsync(id), CancellationToken.None);
+        Assert.Equal(1, slo[0].Samples);
+        Assert.Equal(100, slo[0].AvailabilityPercent);
+    }
+
+    [Fact]
+    public async Task hostile_endpoints_leave_the_portal_healthy()
+    {
+        var hostile = new[]
+        {
+            new SimulatorProfile { Hang = true }, new SimulatorProfile { DripIntervalMs = 50 }, new SimulatorProfile { Reset = true },
+            new SimulatorProfile { MalformedStream = true }, new SimulatorProfile { HugeBodyBytes = 10L << 20 },
+            new SimulatorProfile { WrongContentType = true }, new SimulatorProfile { RedirectTo = "http://169.254.169.254/" },
+        };
+        var ids = new List<Guid>();
+        foreach (var p in hostile)
+        {
+            ids.Add((await RegisterAsync(p)).Id);
+        }
+
+        var states = await Task.WhenAll(ids.Select(ProbeAsync));
+        Assert.All(states, s => Assert.Equal(ProbeState.Down, s));
+
+        using var anonymous = portal.AnonymousClient();
+        using var health = await anonymous.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        var (healthy, _) = await RegisterAsync(new SimulatorProfile { TtftMs = 5, InterTokenMs = 1 });
+        Assert.Equal(ProbeState.Up, await ProbeAsync(healthy));
+    }
+
+    [Fact]
+    public async Task a_missed_ttft_slo_is_announced_once_as_a_breach()
+    {
+        var (id, _) = await RegisterAsync(new SimulatorProfile { TtftMs = 150, InterTokenMs = 1, OutputTokens = 3 }, p95TtftMs: 100);
+        await ProbeAsync(id);
+        await ProbeAsync(id);
+
+        await using var scope = portal.Factory.Services.CreateAsyncScope();
+        var job = scope.ServiceProvider.GetRequiredService<ProbeMaintenanceJob>();
+        var first = await job.AnnounceSloChangesAsync([await EndpointAsync(id)], SloWindow.Day, CancellationToken.None);
+        var second = await job.AnnounceSloChangesAsync([await EndpointAsync(id)], SloWindow.Day, CancellationToken.None);
+
+        var breach = Assert.Single((await EventsAsync(id)).OfType<SloBreached>());
+        Assert.Equal(SloMetric.TtftP95, breach.Metric);
+        Assert.True(breach.Measured > 100);
+        Assert.True(first >= 1);
+        Assert.Equal(0, second);
+        Assert.Contains("Day/TtftP95", (await EndpointAsync(id)).Breaches);
+    }
+
+    [Fact]
+    public async Task hourly_rollups_answer_the_week_window_like_the_raw_samples_and_retention_keeps_them()
+    {
+        var (id, _) = await RegisterAsync(new SimulatorProfile());
+        var store = portal.Factory.Services.GetRequiredService<ProbeStore>();
+        var now = DateTimeOffset.UtcNow;
+        await using (var connection = await store.DataSource.OpenConnectionAsync())
+        {
+            await using (var reset = new NpgsqlCommand("DELETE FROM probes.rollup_state", connection))
+            {
+                await reset.ExecuteNonQueryAsync();
+            }
+
+            // 3 days of probes every 10 minutes: every 7th fails, TTFT cycles 100..190 ms.
+            var at = now.AddDays(-3);
+            for (var i = 0; at < now.AddMinutes(-1); i++, at = at.AddMinutes(10))
+            {
+                var down = i % 7 == 0;
+                var stream = down ? null : new StreamMeasurement(100 + (i % 10 * 10), 400, 16, true, [], 20, 40, 20, 22);
+                var verdict = new ProbeVerdict(down ? ProbeState.Down : ProbeState.Up, down ? new ProbeReason(ReasonCode.ConnectionRefused) : ProbeReason.Healthy);
+                await ProbeRows.InsertSampleAsync(connection, null, id,
+                    new CoordinationPortal.Web.Probes.Engine.ProbeResult(at, verdict, stream, 1, false, null, null, null), false, CancellationToken.None);
+            }
+        }
+
+        var rawWeek = (await store.WindowStatsAsync(SloWindow.Week, [id], CancellationToken.None))[id];
+        var hours = await store.RollUpAsync(CancellationToken.None);
+        var rolledWeek = (await store.WindowStatsAsync(SloWindow.Week, [id], CancellationToken.None))[id];
+        await store.PurgeAsync(TimeSpan.FromDays(1), TimeSpan.FromDays(400), CancellationToken.None);
+        var afterPurge = (await store.WindowStatsAsync(SloWindow.Week, [id], CancellationToken.None))[id];
+
+        Assert.True(hours >= 72);
+        Assert.Equal(rawWeek.Samples, rolledWeek.Samples);
+        Assert.Equal(rawWeek.Down, rolledWeek.Down);
+        Assert.Equal(rawWeek.Samples, afterPurge.Samples);
+        Assert.Equal(rawWeek.Ttft.Percentile(95)!.Value, afterPurge.Ttft.Percentile(95)!.Value, 6);
+        var recent = await store.SamplesAsync(id, now.AddDays(-7), 10_000, false, CancellationToken.None);
+        Assert.True(recent.Count < rawWeek.Samples, "raw samples older than the retention were deleted");
+    }
+
+    [Fact]
+    public async Task two_worker_processes_probe_each_endpoint_once_per_interval()
+    {
+        var endpoints = new List<(Guid Id, string Profile)>();
+        for (var i = 0; i < 4; i++)
+        {
+            endpoints.Add(await RegisterAsync(new SimulatorProfile { TtftMs = 20, InterTokenMs = 2 }, interval: 15));
+        }
+
+        await using var second = portal.SecondProcess();
+        var one = portal.Factory.Services.GetRequiredService<ProbeDispatcher>();
+        var two = second.Services.GetRequiredService<ProbeDispatcher>();
+
+        // Both workers run rounds over the same 17 seconds: due at once, then 15 s later. Each endpoint: exactly 2 probes.
+        var counts = await Task.WhenAll(one.DispatchAsync(TimeSpan.FromSeconds(17), CancellationToken.None),
+            two.DispatchAsync(TimeSpan.FromSeconds(17), CancellationToken.None));
+
+        Assert.True(counts[0] > 0 && counts[1] >= 0);
+        var store = portal.Factory.Services.GetRequiredService<ProbeStore>();
+        foreach (var (id, profile) in endpoints)
+        {
+            var samples = await store.SamplesAsync(id, DateTimeOffset.UtcNow.AddMinutes(-5), 100, false, CancellationToken.None);
+            Assert.Equal(2, samples.Count);
+            Assert.InRange((samples[1].At - samples[0].At).TotalSeconds, 14, 17);
+            Assert.Equal(2, portal.Simulator.RequestCount(profile, "/v1/chat/completions"));
+        }
+    }
+}
