@@ -213,7 +213,8 @@ public sealed class ProbeRecordingTests(PortalFixture portal)
         var counts = await Task.WhenAll(one.DispatchAsync(TimeSpan.FromSeconds(17), CancellationToken.None),
             two.DispatchAsync(TimeSpan.FromSeconds(17), CancellationToken.None));
 
-        Assert.True(counts[0] > 0 && counts[1] >= 0);
+        // Which worker claims which endpoint is a race; between them every due probe ran once.
+        Assert.True(counts.Sum() >= endpoints.Count * 2);
         var store = portal.Factory.Services.GetRequiredService<ProbeStore>();
         foreach (var (id, profile) in endpoints)
         {
