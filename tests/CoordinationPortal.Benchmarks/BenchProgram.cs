@@ -20,7 +20,7 @@ internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        var unknown = args.Where(a => a is not ("--quick" or "-q" or "probes")).ToList();
+        var unknown = args.Where(a => a is not ("--quick" or "-q" or "probes" or "--no-fleet")).ToList();
         if (unknown.Count > 0)
         {
             await Console.Error.WriteLineAsync(
@@ -48,7 +48,7 @@ internal static class BenchProgram
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         try
         {
-            return args.Contains("probes") ? await ProbeBenchmark.RunAsync(quick, cancel.Token) : await RunAsync(settings, cancel.Token);
+            return args.Contains("probes") ? await ProbeBenchmark.RunAsync(quick, !args.Contains("--no-fleet"), cancel.Token) : await RunAsync(settings, cancel.Token);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

@@ -29,7 +29,7 @@ internal static class ProbeBenchmark
 {
     private const string Address = "127.77.0.9";
 
-    public static async Task<int> RunAsync(bool quick, CancellationToken ct)
+    public static async Task<int> RunAsync(bool quick, bool fleet, CancellationToken ct)
     {
         var total = Stopwatch.StartNew();
         Console.WriteLine($"CoordinationPortal probe benchmark ({(quick ? "quick" : "full")}), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
@@ -43,7 +43,11 @@ internal static class ProbeBenchmark
             await WaitForAsync(baseUrl, ct);
             await TtftAccuracyAsync(baseUrl, quick ? 60 : 200, ct);
             await PerRequestCostAsync(baseUrl, quick ? 300 : 1500, ct);
-            await ThroughputAsync(baseUrl, quick ? 1 : 2, ct);
+            if (fleet)
+            {
+                await ThroughputAsync(baseUrl, quick ? 1 : 2, ct);
+            }
+
             Console.WriteLine($"Total {total.Elapsed.TotalSeconds:0} s");
             return 0;
         }
@@ -92,6 +96,11 @@ internal static class ProbeBenchmark
         {
             var errors = new List<double>();
             var url = $"{baseUrl}/p/ttft{ttft.ToString(CultureInfo.InvariantCulture)}";
+            for (var i = 0; i < 10; i++)
+            {
+                await engine.ProbeAsync(Target(url), ct); // warm-up: JIT, connection
+            }
+
             for (var i = 0; i < probes; i++)
             {
                 var r = await engine.ProbeAsync(Target(url), ct);

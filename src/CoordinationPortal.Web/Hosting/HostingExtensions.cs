@@ -105,6 +105,11 @@ public static class HostingExtensions
         await DemoSimulator.StartAsync(app);
         OperationsModule.ScheduleRecurringJobs(app.Services);
         ProbesModule.ScheduleRecurringJobs(app.Services);
+        if (app.Configuration.GetValue("Jobs:RunServer", true))
+        {
+            // Start probing now rather than at the next minute's round.
+            app.Services.GetRequiredService<Hangfire.IRecurringJobManager>().Trigger(ProbeDispatcher.RecurringId);
+        }
     }
 
     public static WebApplication MapPortal(this WebApplication app)

@@ -36,6 +36,7 @@ public static class PortalDatabase
             builder.Services.AddSingleton(server);
             builder.Services.AddHostedService<EmbeddedPostgresStopper>();
             builder.Services.AddSingleton(new PortalDatabaseInfo(server.ConnectionString, Embedded: true));
+            builder.Configuration["Database:EmbeddedDataDirectoryInUse"] = string.IsNullOrWhiteSpace(dataDirectory) ? EmbeddedPostgres.DefaultDataDirectory() : dataDirectory;
             return true;
         }
         catch (EmbeddedPostgresUnavailableException e)

@@ -23,12 +23,13 @@ public static class OperationsModule
                 o => o.UseNpgsqlConnection(connectionString),
                 new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
 
-        // Every portal process also works jobs unless told not to; several processes share the queue.
+        // Every portal process also works jobs unless told not to; several processes share the queue. A probe
+        // dispatch round holds one worker for its minute, so there are workers to spare for everything else.
         if (builder.Configuration.GetValue("Jobs:RunServer", true))
         {
             builder.Services.AddHangfireServer(o =>
             {
-                o.WorkerCount = builder.Configuration.GetValue("Jobs:Workers", 2);
+                o.WorkerCount = builder.Configuration.GetValue("Jobs:Workers", 4);
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             });
         }

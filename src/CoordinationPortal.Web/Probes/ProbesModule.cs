@@ -22,7 +22,7 @@ public static class ProbesModule
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton<ProbeStore>();
         services.AddSingleton<ProbeAllowlistCache>();
-        services.AddPortalDataProtection();
+        builder.AddPortalDataProtection();
 
         // One pooled client for every probe (see ProbeEngine.CreateHandler); no client-wide timeout: the engine sets
         // connect, headers and stream limits itself.

@@ -22,8 +22,12 @@ public sealed class PortalFixture : IAsyncLifetime
     /// <summary>An inference simulator on 127.77.0.3, the only loopback address this portal's probes may reach.</summary>
     public InferenceSimulator Simulator { get; private set; } = null!;
 
-    public static readonly IReadOnlyDictionary<string, string> ProbeSettings = new Dictionary<string, string>
+    /// <summary>The key-encryption certificate for the Data Protection key ring, outside the database.</summary>
+    public string CertificatePath { get; } = Path.Combine(Path.GetTempPath(), $"cp-it-{Guid.NewGuid():N}.pfx");
+
+    public IReadOnlyDictionary<string, string> ProbeSettings => new Dictionary<string, string>
     {
+        ["DataProtection:CertificatePath"] = CertificatePath,
         ["Probes:Network:Allow:0"] = "127.77.0.3/32",
         ["Probes:HeadersTimeout"] = "00:00:02",
         ["Probes:StreamTimeout"] = "00:00:03",
@@ -33,6 +37,7 @@ public sealed class PortalFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = _dataDirectory }, NullLogger.Instance);
+        CoordinationPortal.Web.Operations.DataProtectionKeys.CreateCertificate(CertificatePath);
         Simulator = await InferenceSimulator.StartAsync(new SimulatorOptions { Address = IPAddress.Parse("127.77.0.3") });
         Factory = new PortalHostFactory(Database.ConnectionString, seedDemo: true, ProbeSettings);
         _ = Factory.Server; // starts the portal: schema, identity tables, seed
@@ -53,6 +58,7 @@ public sealed class PortalFixture : IAsyncLifetime
     {
         await Factory.DisposeAsync();
         await Simulator.DisposeAsync();
+        File.Delete(CertificatePath);
         await Database.DisposeAsync();
         try
         {

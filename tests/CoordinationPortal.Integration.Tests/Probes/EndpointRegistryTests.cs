@@ -97,8 +97,11 @@ public sealed class EndpointRegistryTests(PortalFixture portal)
         var stored = (string?)await raw.ExecuteScalarAsync();
         Assert.NotNull(stored);
         Assert.DoesNotContain(key, stored, StringComparison.Ordinal);
-        await using var keys = new NpgsqlCommand("SELECT count(*) FROM portal.mt_doc_dataprotectionkey", connection);
-        Assert.True((long)(await keys.ExecuteScalarAsync())! >= 1, "the Data Protection key ring is kept in PostgreSQL");
+        await using var keys = new NpgsqlCommand("SELECT string_agg(data::text, '') FROM portal.mt_doc_dataprotectionkey", connection);
+        var ring = (string?)await keys.ExecuteScalarAsync();
+        Assert.NotNull(ring); // the key ring is kept in PostgreSQL...
+        Assert.Contains("encryptedSecret", ring, StringComparison.Ordinal); // ...encrypted with the certificate kept outside it
+        Assert.DoesNotContain("<masterKey", ring, StringComparison.Ordinal);
 
         await using var scope = portal.Factory.Services.CreateAsyncScope();
         Assert.Equal(key, await scope.ServiceProvider.GetRequiredService<EndpointSecrets>().RevealAsync(id, CancellationToken.None));

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
@@ -36,7 +35,13 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
 {
     public const string ClientName = "probes";
     private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web);
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
     private readonly ProbeOptions o = options.Value;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(ServerKind, string), byte[]> bodies = new();
+
+    /// <summary>The completion request body, serialised once per protocol and model (probes repeat it every interval).</summary>
+    private byte[] CompletionBody(ServerProtocol protocol, string model) =>
+        bodies.GetOrAdd((protocol.Kind, model), key => JsonSerializer.SerializeToUtf8Bytes(protocol.CompletionBody(key.Item2, o.Prompt, o.MaxTokens), BodyJson));
 
     /// <summary>
     /// The handler every probe request goes through: connections stay warm between probes of an endpoint (so cold and
@@ -61,7 +66,7 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
     {
         var at = time.GetUtcNow();
         var settings = target.Settings;
-        var protocol = ServerProtocol.For(settings.Kind, settings.Model);
+        var protocol = ServerProtocol.Cached(settings.Kind, settings.Model);
         var baseUri = new Uri(settings.BaseUrl.TrimEnd('/') + "/");
 
         var readinessStarted = Stopwatch.GetTimestamp();
@@ -131,13 +136,12 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
         var note = new ConnectionNote();
         using var request = NewRequest(HttpMethod.Post, new Uri(baseUri, path.TrimStart('/')), target.ApiKey);
         request.Options.Set(ProbeConnector.NoteKey, note);
-        request.Content = JsonContent.Create(protocol.CompletionBody(target.Settings.Model, o.Prompt, o.MaxTokens), options: BodyJson);
+        request.Content = new ByteArrayContent(CompletionBody(protocol, target.Settings.Model));
+        request.Content.Headers.ContentType = JsonMediaType;
 
-        using var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var streamTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        headersTimeout.CancelAfter(o.HeadersTimeout);
-        streamTimeout.CancelAfter(o.StreamTimeout);
-        using var bothTimeouts = CancellationTokenSource.CreateLinkedTokenSource(headersTimeout.Token, streamTimeout.Token);
+        // One timer for both limits: first the headers timeout, then re-armed for what is left of the stream timeout.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(o.HeadersTimeout < o.StreamTimeout ? o.HeadersTimeout : o.StreamTimeout);
 
         var chunks = new List<StreamChunk>(o.MaxTokens + 2);
         int? usage = null;
@@ -145,12 +149,14 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
         var sent = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, bothTimeouts.Token);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             headersReceived = true;
-            await using var body = await response.Content.ReadAsStreamAsync(streamTimeout.Token);
+            var left = o.StreamTimeout - Stopwatch.GetElapsedTime(sent);
+            timeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
-                var bytes = await LineReader.ReadAllAsync(body, o.MaxBodyBytes, streamTimeout.Token);
+                var bytes = await LineReader.ReadAllAsync(body, o.MaxBodyBytes, timeout.Token);
                 return (null, StatusFailure(path, response.StatusCode, bytes), note);
             }
 
@@ -164,7 +170,7 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
             using var lines = new LineReader(body, o.MaxBodyBytes);
             while (true)
             {
-                var (ok, line) = await lines.ReadLineAsync(streamTimeout.Token);
+                var (ok, line) = await lines.ReadLineAsync(timeout.Token);
                 if (!ok)
                 {
                     break;
@@ -208,9 +214,8 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
         }
         catch (Exception e) when (!ct.IsCancellationRequested && IsProbeFailure(e))
         {
-            var limit = streamTimeout.IsCancellationRequested ? o.StreamTimeout
-                : headersTimeout.IsCancellationRequested ? o.HeadersTimeout : (TimeSpan?)null;
-            return (null, Failure(e, path, headersReceived && !headersTimeout.IsCancellationRequested || streamTimeout.IsCancellationRequested, limit, chunks.Count), note);
+            var limit = !timeout.IsCancellationRequested ? (TimeSpan?)null : headersReceived ? o.StreamTimeout : o.HeadersTimeout;
+            return (null, Failure(e, path, headersReceived, limit, chunks.Count), note);
         }
     }
 

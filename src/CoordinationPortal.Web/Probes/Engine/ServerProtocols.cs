@@ -34,6 +34,11 @@ public sealed record ServerProtocol(
     Func<string, string, int, object> CompletionBody,
     string? DefaultMetricsPath)
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(ServerKind, string), ServerProtocol> Protocols = new();
+
+    /// <summary>The protocol for a kind and model, built once.</summary>
+    public static ServerProtocol Cached(ServerKind kind, string model) => Protocols.GetOrAdd((kind, model), key => For(key.Item1, key.Item2));
+
     public static ServerProtocol For(ServerKind kind, string model) => kind switch
     {
         ServerKind.Vllm => OpenAi(kind, [new("/health"), ModelList()], "/metrics"),
