@@ -27,14 +27,13 @@ internal sealed record SimRequest(ProfileRuntime Runtime, SimulatorProfile Profi
     /// <summary>The wall-clock time of a <see cref="Stopwatch"/> timestamp, such as when a token is due.</summary>
     public DateTimeOffset WallClockAt(long timestamp) => ArrivalUtc + Stopwatch.GetElapsedTime(Arrival, timestamp);
 
-    /// <summary>How many tokens to generate for a request limit, and whether the limit cut the answer.</summary>
-    public (int Tokens, bool Limited) TokenBudget(int? requestLimit)
-    {
-        if (requestLimit is not { } limit || limit > Profile.OutputTokens)
-        {
-            return (Profile.OutputTokens, false);
-        }
-
-        return (Math.Max(1, limit), true);
-    }
+    /// <summary>
+    /// How many tokens to generate for a request's limit (<c>max_tokens</c>, <c>max_new_tokens</c>,
+    /// <c>num_predict</c>...), and whether the limit cut the answer short. A limit below 1 (Ollama's -1,
+    /// "no limit") leaves the profile's <see cref="SimulatorProfile.OutputTokens"/>.
+    /// </summary>
+    public (int Tokens, bool Limited) TokenBudget(int? requestLimit) =>
+        requestLimit is { } limit && limit >= 1 && limit <= Profile.OutputTokens
+            ? (limit, true)
+            : (Profile.OutputTokens, false);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -78,6 +79,8 @@ internal static class TokenStream
             return;
         }
 
+        // Commits the headers without sending them: they leave with the first token, at TTFT.
+        await response.StartAsync(cancellationToken);
         for (var i = 0; i < generation.Tokens; i++)
         {
             var chunk = Encoding.UTF8.GetBytes(framing.Frame(profile.MalformedStream ? NotJson : generation.TokenEvent(i)));
@@ -139,7 +142,8 @@ internal static class TokenStream
 
     private static async Task WriteAndFlushAsync(HttpContext context, byte[] bytes)
     {
-        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
-        await context.Response.Body.FlushAsync(context.RequestAborted);
+        var writer = context.Response.BodyWriter;
+        writer.Write(bytes);
+        await writer.FlushAsync(context.RequestAborted);
     }
 }
