@@ -94,6 +94,7 @@ internal static class ControlSurface
                     requests = pair.Value.Requests,
                     inFlight = pair.Value.InFlight,
                     errors = pair.Value.Errors,
+                    completions = pair.Value.Completions,
                     promptTokens = pair.Value.PromptTokens,
                     generationTokens = pair.Value.GenerationTokens,
                     routes = pair.Value.RouteCounts(),

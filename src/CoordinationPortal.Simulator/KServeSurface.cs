@@ -55,7 +55,7 @@ internal static class KServeSurface
         return Misbehaviour.ProbeAsync(
             context,
             ProbeAnswer.Empty(StatusCodes.Status200OK),
-            ProbeAnswer.Json(StatusCodes.Status503ServiceUnavailable, new { error = $"Request for unknown model: '{asked}' has no available versions (loading)" }));
+            ProbeAnswer.Json(StatusCodes.Status503ServiceUnavailable, new { error = $"Model '{asked}' is not ready: loading" }));
     }
 
     private static Task ModelMetadataAsync(HttpContext context)

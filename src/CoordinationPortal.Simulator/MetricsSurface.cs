@@ -57,7 +57,8 @@ internal static class MetricsSurface
 
         text.Family("tgi_queue_size", "gauge", "Current queue size.").Sample("tgi_queue_size", "", waiting);
         text.Family("tgi_batch_current_size", "gauge", "Current batch size.").Sample("tgi_batch_current_size", "", running);
-        text.Family("tgi_request_count", "counter", "Total number of requests.").Sample("tgi_request_count", "", runtime.Requests);
+        text.Family("tgi_request_count", "counter", "Total number of requests.").Sample("tgi_request_count", "", runtime.Completions + runtime.Errors);
+        text.Family("tgi_request_success", "counter", "Number of successful requests.").Sample("tgi_request_success", "", runtime.Completions);
 
         var gpu = $"gpu_uuid=\"{Wire.GpuUuid(ProfileName(context), 0)}\"";
         text.Family("nv_gpu_utilization", "gauge", "GPU utilization rate [0.0 - 1.0)")
@@ -67,7 +68,7 @@ internal static class MetricsSurface
         text.Family("nv_gpu_memory_used_bytes", "gauge", "GPU used memory, in bytes")
             .Sample("nv_gpu_memory_used_bytes", gpu, Math.Round(MemoryUsedMib(profile, 0) * BytesPerMib));
         text.Family("nv_inference_request_success", "counter", "Number of successful inference requests, all batch sizes")
-            .Sample("nv_inference_request_success", $"model=\"{Escape(profile.Model)}\",version=\"1\"", runtime.Requests - runtime.Errors);
+            .Sample("nv_inference_request_success", $"model=\"{Escape(profile.Model)}\",version=\"1\"", runtime.Completions);
 
         text.Family("llamacpp:requests_processing", "gauge", "Number of requests processing.")
             .Sample("llamacpp:requests_processing", "", running);

@@ -87,7 +87,8 @@ internal static class Misbehaviour
         context.Features.Set(request);
         runtime.CountRequest(route.Template);
 
-        using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var clientAborted = context.RequestAborted;
+        using var aborted = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, stopping);
         context.RequestAborted = aborted.Token;
         if (route.IsCompletion)
         {
@@ -122,6 +123,7 @@ internal static class Misbehaviour
         }
         finally
         {
+            context.RequestAborted = clientAborted;
             if (route.IsCompletion)
             {
                 runtime.EndCompletion();

@@ -110,11 +110,14 @@ internal static class OllamaSurface
             tokens,
             promptTokens,
             TokenEvent: i => chat
-                ? Wire.Serialize(new { model = asked, created_at = Wire.Rfc3339Now(), message = new { role = "assistant", content = Wire.Token(i) }, done = false })
-                : Wire.Serialize(new { model = asked, created_at = Wire.Rfc3339Now(), response = Wire.Token(i), done = false }),
+                ? Wire.Serialize(new { model = asked, created_at = CreatedAt(request, i), message = new { role = "assistant", content = Wire.Token(i) }, done = false })
+                : Wire.Serialize(new { model = asked, created_at = CreatedAt(request, i), response = Wire.Token(i), done = false }),
             Tail: () => [Final(request, asked, chat, "", tokens, promptTokens, limited)],
             Whole: () => Final(request, asked, chat, Wire.Text(tokens), tokens, promptTokens, limited)));
     }
+
+    /// <summary>Events are built just before they are due, so they are stamped with their due time.</summary>
+    private static string CreatedAt(SimRequest request, int token) => Wire.Rfc3339(request.WallClockAt(request.TokenDue(token)));
 
     /// <summary>The closing object: what remains of the text and the timings, in nanoseconds, measured now.</summary>
     private static string Final(SimRequest request, string model, bool chat, string text, int tokens, int promptTokens, bool limited)
@@ -129,7 +132,7 @@ internal static class OllamaSurface
             ? Wire.Serialize(new
             {
                 model,
-                created_at = Wire.Rfc3339Now(),
+                created_at = Wire.Rfc3339(DateTimeOffset.UtcNow),
                 message = new { role = "assistant", content = text },
                 done_reason = doneReason,
                 done = true,
@@ -143,7 +146,7 @@ internal static class OllamaSurface
             : Wire.Serialize(new
             {
                 model,
-                created_at = Wire.Rfc3339Now(),
+                created_at = Wire.Rfc3339(DateTimeOffset.UtcNow),
                 response = text,
                 done = true,
                 done_reason = doneReason,

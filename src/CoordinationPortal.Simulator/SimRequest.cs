@@ -21,6 +21,12 @@ internal sealed record SimRequest(ProfileRuntime Runtime, SimulatorProfile Profi
 
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(Arrival);
 
+    /// <summary>The wall-clock time of arrival, for timestamps servers put in their answers.</summary>
+    public DateTimeOffset ArrivalUtc { get; } = DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(Arrival);
+
+    /// <summary>The wall-clock time of a <see cref="Stopwatch"/> timestamp, such as when a token is due.</summary>
+    public DateTimeOffset WallClockAt(long timestamp) => ArrivalUtc + Stopwatch.GetElapsedTime(Arrival, timestamp);
+
     /// <summary>How many tokens to generate for a request limit, and whether the limit cut the answer.</summary>
     public (int Tokens, bool Limited) TokenBudget(int? requestLimit)
     {

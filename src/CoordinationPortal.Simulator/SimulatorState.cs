@@ -70,6 +70,7 @@ internal sealed class ProfileRuntime
     private long inFlight;
     private long completionSequence;
     private long errors;
+    private long completions;
     private long promptTokens;
     private long generationTokens;
 
@@ -82,6 +83,9 @@ internal sealed class ProfileRuntime
     public long InFlight => Interlocked.Read(ref inFlight);
 
     public long Errors => Interlocked.Read(ref errors);
+
+    /// <summary>Completions answered in full (streamed to the end or sent whole).</summary>
+    public long Completions => Interlocked.Read(ref completions);
 
     public long PromptTokens => Interlocked.Read(ref promptTokens);
 
@@ -131,8 +135,9 @@ internal sealed class ProfileRuntime
         return fails;
     }
 
-    public void CountTokens(int prompt, int generated)
+    public void CountCompletion(int prompt, int generated)
     {
+        Interlocked.Increment(ref completions);
         Interlocked.Add(ref promptTokens, prompt);
         Interlocked.Add(ref generationTokens, generated);
     }
@@ -142,6 +147,7 @@ internal sealed class ProfileRuntime
         Interlocked.Exchange(ref requests, 0);
         Interlocked.Exchange(ref completionSequence, 0);
         Interlocked.Exchange(ref errors, 0);
+        Interlocked.Exchange(ref completions, 0);
         Interlocked.Exchange(ref promptTokens, 0);
         Interlocked.Exchange(ref generationTokens, 0);
         routes.Clear();

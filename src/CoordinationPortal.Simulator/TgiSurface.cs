@@ -92,5 +92,5 @@ internal static class TgiSurface
     }
 
     private static object Token(int index) =>
-        new { id = Wire.TokenId(index), text = Wire.Token(index), logprob = -0.1 - (index % 7) * 0.05, special = false };
+        new { id = Wire.TokenId(index), text = Wire.Token(index), logprob = Math.Round(-0.1 - (index % 7) * 0.05, 2), special = false };
 }

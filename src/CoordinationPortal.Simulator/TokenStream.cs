@@ -101,7 +101,7 @@ internal static class TokenStream
             }
         }
 
-        request.Runtime.CountTokens(generation.PromptTokens, generation.Tokens);
+        request.Runtime.CountCompletion(generation.PromptTokens, generation.Tokens);
     }
 
     /// <summary>A non-streaming answer: the whole body once the last token is due.</summary>
@@ -121,7 +121,7 @@ internal static class TokenStream
         context.Response.ContentLength = body.Length;
         await WriteAndFlushAsync(context, body);
         request.Runtime.TimeToFirstToken.Observe(TimeSpan.FromMilliseconds(request.Profile.TtftMs));
-        request.Runtime.CountTokens(generation.PromptTokens, generation.Tokens);
+        request.Runtime.CountCompletion(generation.PromptTokens, generation.Tokens);
     }
 
     /// <summary>Headers now, then a keep-alive line every <paramref name="intervalMs"/>, until the client leaves.</summary>

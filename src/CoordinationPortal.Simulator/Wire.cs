@@ -50,7 +50,8 @@ internal static class Wire
 
     public static long UnixNow() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-    public static string Rfc3339Now() => DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    public static string Rfc3339(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>A short random id, as servers put in completion ids.</summary>
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));

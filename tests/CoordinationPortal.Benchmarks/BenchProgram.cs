@@ -20,15 +20,16 @@ internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        var unknown = args.Where(a => a is not ("--quick" or "-q")).ToList();
+        var unknown = args.Where(a => a is not ("--quick" or "-q" or "probes")).ToList();
         if (unknown.Count > 0)
         {
             await Console.Error.WriteLineAsync(
-                $"Unknown argument(s): {string.Join(' ', unknown)}. Usage: dotnet run -c Release --project tests/CoordinationPortal.Benchmarks -- [--quick]");
+                $"Unknown argument(s): {string.Join(' ', unknown)}. Usage: dotnet run -c Release --project tests/CoordinationPortal.Benchmarks -- [probes] [--quick]");
             return 2;
         }
 
-        var settings = BenchSettings.For(quick: args.Length > 0);
+        var quick = args.Any(a => a is "--quick" or "-q");
+        var settings = BenchSettings.For(quick);
 
         // WebApplicationFactory finds the portal's content root through MvcTestingAppManifest.json, which it looks
         // for in the current directory; `dotnet run --project` starts in the caller's directory instead.
@@ -47,7 +48,7 @@ internal static class BenchProgram
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         try
         {
-            return await RunAsync(settings, cancel.Token);
+            return args.Contains("probes") ? await ProbeBenchmark.RunAsync(quick, cancel.Token) : await RunAsync(settings, cancel.Token);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

@@ -50,6 +50,9 @@ public sealed record EndpointDegraded(Guid EndpointId, ProbeReason Reason, DateT
 
 public sealed record EndpointRecovered(Guid EndpointId, DateTimeOffset At);
 
+/// <summary>The first probes of a new (or never yet settled) endpoint found it up: not a recovery.</summary>
+public sealed record EndpointCameUp(Guid EndpointId, DateTimeOffset At);
+
 public sealed record SloBreached(Guid EndpointId, SloWindow Window, SloMetric Metric, double Measured, double Target, DateTimeOffset At);
 
 public sealed record SloRestored(Guid EndpointId, SloWindow Window, SloMetric Metric, double Measured, double Target, DateTimeOffset At);

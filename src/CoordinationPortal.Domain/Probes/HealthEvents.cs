@@ -4,10 +4,13 @@ namespace CoordinationPortal.Domain.Probes;
 public static class HealthEvents
 {
     /// <summary>The event announcing a change of reported health, or none when the health did not change.</summary>
-    public static object? ForChange(Guid endpointId, EndpointHealth? changedTo, ProbeReason reason, DateTimeOffset at) => changedTo switch
+    public static object? ForChange(Guid endpointId, EndpointHealth from, EndpointHealth? changedTo, ProbeReason reason, DateTimeOffset at) => changedTo switch
     {
+        null => null,
+        var to when to == from => null,
         EndpointHealth.Down => new EndpointWentDown(endpointId, reason, at),
         EndpointHealth.Degraded => new EndpointDegraded(endpointId, reason, at),
+        EndpointHealth.Up when from == EndpointHealth.Unknown => new EndpointCameUp(endpointId, at),
         EndpointHealth.Up => new EndpointRecovered(endpointId, at),
         _ => null,
     };

@@ -66,6 +66,9 @@ public sealed record InferenceEndpoint
     public InferenceEndpoint When(EndpointRecovered e) =>
         Next() with { Health = EndpointHealth.Up, HealthReason = ProbeReason.Healthy, HealthSince = e.At };
 
+    public InferenceEndpoint When(EndpointCameUp e) =>
+        Next() with { Health = EndpointHealth.Up, HealthReason = ProbeReason.Healthy, HealthSince = e.At };
+
     public InferenceEndpoint When(SloBreached e) => Next() with { Breaches = Breaches.Add(BreachKey(e.Window, e.Metric)) };
 
     public InferenceEndpoint When(SloRestored e) => Next() with { Breaches = Breaches.Remove(BreachKey(e.Window, e.Metric)) };
@@ -87,6 +90,7 @@ public sealed record InferenceEndpoint
         (_, EndpointWentDown e) => state.When(e),
         (_, EndpointDegraded e) => state.When(e),
         (_, EndpointRecovered e) => state.When(e),
+        (_, EndpointCameUp e) => state.When(e),
         (_, SloBreached e) => state.When(e),
         (_, SloRestored e) => state.When(e),
         _ => state with { Version = state.Version + 1 },

@@ -34,8 +34,12 @@ public sealed record ServerMetrics(
     {
         ArgumentNullException.ThrowIfNull(samples);
 
+        // A server exposes one engine's families; where a scrape carries both vLLM's and llama.cpp's (an aggregating
+        // exporter, the simulator), vLLM's are used rather than added up twice.
         var running = new Sum();
         var waiting = new Sum();
+        var llamaRunning = new Sum();
+        var llamaWaiting = new Sum();
         var queue = new Sum();
         var batch = new Sum();
         double? kvCache = null;
@@ -59,11 +63,17 @@ public sealed record ServerMetrics(
 
             switch (sample.Name)
             {
-                case "vllm:num_requests_running" or "llamacpp:requests_processing":
+                case "vllm:num_requests_running":
                     running.Add(value);
                     break;
-                case "vllm:num_requests_waiting" or "llamacpp:requests_deferred":
+                case "llamacpp:requests_processing":
+                    llamaRunning.Add(value);
+                    break;
+                case "vllm:num_requests_waiting":
                     waiting.Add(value);
+                    break;
+                case "llamacpp:requests_deferred":
+                    llamaWaiting.Add(value);
                     break;
                 case "vllm:kv_cache_usage_perc" or "vllm:gpu_cache_usage_perc" or "llamacpp:kv_cache_usage_ratio":
                     kvCache = Math.Max(kvCache ?? double.MinValue, value);
@@ -104,8 +114,8 @@ public sealed record ServerMetrics(
         var memory = dcgmMemory.Over(tritonMemory);
 
         return new ServerMetrics(
-            running.Value,
-            waiting.Value,
+            running.Value ?? llamaRunning.Value,
+            waiting.Value ?? llamaWaiting.Value,
             kvCache,
             queue.Value,
             batch.Value,

@@ -145,6 +145,7 @@ public sealed class ProbeQueries(IQuerySession query, ProbeStore probes, TimePro
         EndpointWentDown e => new(e.At, "wentDown", null, e.Reason, null),
         EndpointDegraded e => new(e.At, "degraded", null, e.Reason, null),
         EndpointRecovered e => new(e.At, "recovered", null, null, null),
+        EndpointCameUp e => new(e.At, "cameUp", null, null, null),
         SloBreached e => new(e.At, "sloBreached", null, null, $"{e.Window}/{e.Metric}"),
         SloRestored e => new(e.At, "sloRestored", null, null, $"{e.Window}/{e.Metric}"),
         _ => null,

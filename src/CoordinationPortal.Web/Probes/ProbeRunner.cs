@@ -68,8 +68,8 @@ public sealed partial class ProbeRunner(
 
         // The stream's health is the announced one: announce only what it does not already say, so a retry after a
         // failed commit cannot announce the same change twice.
-        if (step.ChangedTo is { } changed && changed != endpoint.Health
-            && HealthEvents.ForChange(endpoint.Id, changed, result.Verdict.Reason, result.At) is { } announcement)
+        if (step.ChangedTo is { } changed
+            && HealthEvents.ForChange(endpoint.Id, endpoint.Health, changed, result.Verdict.Reason, result.At) is { } announcement)
         {
             await using var session = store.LightweightSession();
             session.Events.Append(endpoint.Id, announcement);

@@ -59,7 +59,7 @@ public static class ProbesModule
         options.Events.AddEventTypes([
             typeof(EndpointRegistered), typeof(EndpointSettingsChanged), typeof(EndpointApiKeySet), typeof(EndpointApiKeyRemoved),
             typeof(EndpointPaused), typeof(EndpointResumed), typeof(MaintenanceWindowScheduled), typeof(MaintenanceWindowCancelled),
-            typeof(EndpointRetired), typeof(EndpointWentDown), typeof(EndpointDegraded), typeof(EndpointRecovered),
+            typeof(EndpointRetired), typeof(EndpointWentDown), typeof(EndpointDegraded), typeof(EndpointRecovered), typeof(EndpointCameUp),
             typeof(SloBreached), typeof(SloRestored),
         ]);
         return options;

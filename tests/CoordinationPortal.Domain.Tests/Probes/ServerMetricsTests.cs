@@ -89,6 +89,20 @@ public sealed class ServerMetricsTests
     }
 
     [Fact]
+    public void a_scrape_with_both_vllm_and_llama_cpp_families_counts_requests_once_from_vllm()
+    {
+        var metrics = Read("""
+            vllm:num_requests_running{model_name="m"} 3
+            vllm:num_requests_waiting{model_name="m"} 1
+            llamacpp:requests_processing 3
+            llamacpp:requests_deferred 1
+            """);
+
+        Assert.Equal(3, metrics.RequestsRunning);
+        Assert.Equal(1, metrics.RequestsWaiting);
+    }
+
+    [Fact]
     public void triton_gpu_utilisation_is_the_mean_over_gpus_and_memory_the_sum()
     {
         var metrics = Read("""

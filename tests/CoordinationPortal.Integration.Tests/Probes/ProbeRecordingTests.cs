@@ -74,6 +74,7 @@ public sealed class ProbeRecordingTests(PortalFixture portal)
         var events = await EventsAsync(id);
         Assert.Single(events.OfType<EndpointWentDown>());
         Assert.Single(events.OfType<EndpointRecovered>());
+        Assert.Single(events.OfType<EndpointCameUp>());
 
         using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
         var slo = await viewer.GetFromJsonAsync<JsonElement>($"/api/v1/endpoints/{id}/slo");
@@ -212,13 +213,16 @@ public sealed class ProbeRecordingTests(PortalFixture portal)
         var counts = await Task.WhenAll(one.DispatchAsync(TimeSpan.FromSeconds(17), CancellationToken.None),
             two.DispatchAsync(TimeSpan.FromSeconds(17), CancellationToken.None));
 
-        Assert.True(counts[0] > 0 && counts[1] >= 0);
+        // Which worker claims which endpoint is a race; between them every due probe ran once.
+        Assert.True(counts.Sum() >= endpoints.Count * 2);
         var store = portal.Factory.Services.GetRequiredService<ProbeStore>();
         foreach (var (id, profile) in endpoints)
         {
             var samples = await store.SamplesAsync(id, DateTimeOffset.UtcNow.AddMinutes(-5), 100, false, CancellationToken.None);
             Assert.Equal(2, samples.Count);
-            Assert.InRange((samples[1].At - samples[0].At).TotalSeconds, 14, 17);
+            // Due times follow the endpoint's grid (registration + n × interval), so the first probe, late, is followed
+            // by the second less than a full interval later; never a third inside the window.
+            Assert.InRange((samples[1].At - samples[0].At).TotalSeconds, 10, 17);
             Assert.Equal(2, portal.Simulator.RequestCount(profile, "/v1/chat/completions"));
         }
     }

@@ -1,0 +1,120 @@
+using CoordinationPortal.Domain.Probes;
+
+namespace CoordinationPortal.Domain.Tests.Probes;
+
+public sealed class EndpointDeciderTests
+{
+    private static readonly Guid Id = Guid.NewGuid();
+    private static readonly Guid AgencyId = Guid.NewGuid();
+    private static readonly DateTimeOffset At = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+
+    private static EndpointSettings Settings(
+        string name = "Triage LLM", string url = "https://gpu.example.gov.in:8000/", int interval = 60, string model = "meta-llama/Llama-3.1-8B-Instruct",
+        double availability = 99.5, int ttft = 800, double tps = 10, string? metrics = null) =>
+        new(name, url, ServerKind.Vllm, model, interval, new SloTargets(availability, ttft, tps), metrics);
+
+    private static InferenceEndpoint Registered(params object[] more)
+    {
+        var d = EndpointDecider.Decide(new RegisterEndpoint(Id, AgencyId, Settings(), true, "lead", At), null);
+        return InferenceEndpoint.Fold(d.Events.Concat(more))!;
+    }
+
+    private static IEnumerable<string> Codes(EndpointCommand c, InferenceEndpoint? s = null) =>
+        EndpointDecider.Decide(c, s).Errors.Select(e => e.Code);
+
+    [Fact]
+    public void registering_normalises_the_settings_and_records_that_a_key_exists()
+    {
+        var endpoint = Registered();
+        Assert.Equal("https://gpu.example.gov.in:8000", endpoint.Settings.BaseUrl);
+        Assert.True(endpoint.HasApiKey);
+        Assert.Equal(AgencyId, endpoint.AgencyId);
+        Assert.Equal(1, endpoint.Version);
+        Assert.Equal(EndpointHealth.Unknown, endpoint.Health);
+    }
+
+    [Theory]
+    [InlineData(14, false)]
+    [InlineData(15, true)]
+    [InlineData(3600, true)]
+    [InlineData(3601, false)]
+    public void the_interval_is_15_seconds_to_an_hour(int seconds, bool ok) =>
+        Assert.Equal(ok, !Codes(new RegisterEndpoint(Id, AgencyId, Settings(interval: seconds), false, "a", At)).Contains("Endpoint.Interval.OutOfRange"));
+
+    [Theory]
+    [InlineData("ftp://files.example.org")]
+    [InlineData("https://user:pw@gpu.example.org")]
+    [InlineData("https://gpu.example.org/?next=http://169.254.169.254")]
+    [InlineData("gpu.example.org")]
+    [InlineData("")]
+    public void base_urls_must_be_plain_http_or_https(string url) =>
+        Assert.Contains("Endpoint.Url.Invalid", Codes(new RegisterEndpoint(Id, AgencyId, Settings(url: url), false, "a", At)));
+
+    [Theory]
+    [InlineData(49.9, false)]
+    [InlineData(50, true)]
+    [InlineData(99.999, true)]
+    [InlineData(100, false)]
+    public void the_availability_target_leaves_an_error_budget(double target, bool ok) =>
+        Assert.Equal(ok, !Codes(new RegisterEndpoint(Id, AgencyId, Settings(availability: target), false, "a", At)).Contains("Endpoint.Availability.OutOfRange"));
+
+    [Fact]
+    public void every_invalid_field_is_named()
+    {
+        var errors = EndpointDecider.Decide(new RegisterEndpoint(Id, AgencyId, Settings(name: " ", model: "llama 3", ttft: 5, tps: -1, metrics: "file:///etc/passwd"), false, "a", At), null).Errors;
+        Assert.Equal(
+            ["Endpoint.Name.Required", "Endpoint.Model.Invalid", "Endpoint.Ttft.OutOfRange", "Endpoint.Throughput.OutOfRange", "Endpoint.MetricsUrl.Invalid"],
+            errors.Select(e => e.Code));
+        Assert.All(errors, e => Assert.NotNull(e.Field));
+    }
+
+    [Fact]
+    public void unchanged_settings_record_nothing_and_changed_ones_one_event()
+    {
+        var endpoint = Registered();
+        Assert.Empty(EndpointDecider.Decide(new ChangeEndpointSettings(Id, Settings(url: "https://gpu.example.gov.in:8000"), "a", At), endpoint).Events);
+        var changed = EndpointDecider.Decide(new ChangeEndpointSettings(Id, Settings(interval: 30), "a", At), endpoint);
+        Assert.Equal(30, Assert.IsType<EndpointSettingsChanged>(Assert.Single(changed.Events)).Settings.IntervalSeconds);
+    }
+
+    [Fact]
+    public void pausing_and_resuming_are_idempotent()
+    {
+        var endpoint = Registered();
+        var paused = Registered(new EndpointPaused(Id, "a", At));
+        Assert.Single(EndpointDecider.Decide(new PauseEndpoint(Id, "a", At), endpoint).Events);
+        Assert.Empty(EndpointDecider.Decide(new PauseEndpoint(Id, "a", At), paused).Events);
+        Assert.Empty(EndpointDecider.Decide(new ResumeEndpoint(Id, "a", At), endpoint).Events);
+        Assert.Single(EndpointDecider.Decide(new ResumeEndpoint(Id, "a", At), paused).Events);
+    }
+
+    [Fact]
+    public void maintenance_windows_must_end_after_they_start_in_the_future_within_31_days()
+    {
+        var endpoint = Registered();
+        var w = Guid.NewGuid();
+        Assert.Contains("Maintenance.EndBeforeStart", Codes(new ScheduleMaintenance(Id, w, At.AddHours(2), At.AddHours(1), "", "a", At), endpoint));
+        Assert.Contains("Maintenance.InPast", Codes(new ScheduleMaintenance(Id, w, At.AddHours(-3), At.AddHours(-1), "", "a", At), endpoint));
+        Assert.Contains("Maintenance.TooLong", Codes(new ScheduleMaintenance(Id, w, At, At.AddDays(32), "", "a", At), endpoint));
+
+        var scheduled = EndpointDecider.Decide(new ScheduleMaintenance(Id, w, At.AddMinutes(-5), At.AddHours(1), " upgrade ", "a", At), endpoint);
+        var state = InferenceEndpoint.Fold(new object[] { new EndpointRegistered(Id, AgencyId, Settings(), false, "a", At) }.Concat(scheduled.Events))!;
+        Assert.True(state.InMaintenance(At));
+        Assert.False(state.InMaintenance(At.AddHours(1)));
+        Assert.Equal("upgrade", state.Maintenance[0].Note);
+
+        var cancelled = EndpointDecider.Decide(new CancelMaintenance(Id, w, "a", At), state);
+        Assert.IsType<MaintenanceWindowCancelled>(Assert.Single(cancelled.Events));
+        Assert.Contains("Maintenance.NotFound", Codes(new CancelMaintenance(Id, Guid.NewGuid(), "a", At), state));
+    }
+
+    [Fact]
+    public void a_retired_endpoint_refuses_every_change()
+    {
+        var retired = Registered(new EndpointRetired(Id, "a", At));
+        Assert.True(retired.Retired);
+        Assert.Contains("Endpoint.Retired", Codes(new ResumeEndpoint(Id, "a", At), retired));
+        Assert.Contains("Endpoint.NotFound", Codes(new PauseEndpoint(Id, "a", At)));
+        Assert.Contains("Endpoint.AlreadyRegistered", Codes(new RegisterEndpoint(Id, AgencyId, Settings(), false, "a", At), Registered()));
+    }
+}
