@@ -44,6 +44,63 @@ public sealed partial class ProbesInTheBrowserTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByTestId("board-summary")).ToContainTextAsync(new Regex(@"[1-9]\d* down"));
     }
 
+    [Fact]
+    public async Task an_operator_pauses_schedules_maintenance_and_retires_an_endpoint_after_confirming()
+    {
+        var baseUrl = fixture.SimulatorProfile(new SimulatorProfile(), out _);
+        var page = await fixture.SignedInPageAsync(Lead.Email, Lead.Password);
+        var name = "Browser operations " + Guid.NewGuid().ToString("N")[..6];
+        var id = await RegisterAsync(page, name, baseUrl);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Probe now" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("probe-result")).ToContainTextAsync("Probe finished: Up");
+        await Assertions.Expect(page.GetByTestId("server-metrics")).ToContainTextAsync("KV cache in use");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause probes" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("action-message")).ToHaveTextAsync("Probes are paused.");
+        await Assertions.Expect(page.GetByTestId("endpoint-health")).ToContainTextAsync("Paused");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resume probes" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("action-message")).ToHaveTextAsync("Probes are running again.");
+
+        await page.GetByLabel("Note").FillAsync("Driver upgrade on the GPU nodes");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Schedule", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("maintenance")).ToContainTextAsync("Driver upgrade on the GPU nodes");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel window" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("maintenance")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("endpoint-history")).ToContainTextAsync("Maintenance cancelled");
+
+        var shots = Environment.GetEnvironmentVariable("PROBE_SCREENSHOTS");
+        if (!string.IsNullOrEmpty(shots))
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "endpoint.png"), FullPage = true });
+            await page.GotoAsync("/endpoints");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "board.png"), FullPage = true });
+            await page.GotoAsync($"/agencies/{HealthMinistry}");
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "agency.png"), FullPage = true });
+            await page.GotoAsync($"/endpoints/{id}");
+        }
+
+        // The board filters as the operator types.
+        await page.GotoAsync("/endpoints");
+        var row = page.Locator($"tr[data-endpoint='{id}']");
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        // Live filtering starts with the interactive connection; until then the filters are a plain GET form.
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" })).ToHaveCountAsync(0);
+        await page.GetByLabel("Agency name contains").FillAsync("no agency is called this");
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        await page.GetByLabel("Agency name contains").FillAsync("Health and Family");
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        await page.GetByLabel("Health", new() { Exact = true }).SelectOptionAsync("Down");
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+
+        await page.GotoAsync($"/endpoints/{id}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Retire…" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Group, new() { Name = $"Retire {name}?" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, retire it" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "This endpoint is retired" })).ToBeVisibleAsync();
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Probe now" }).CountAsync());
+    }
+
     [Theory]
     [InlineData("/endpoints")]
     [InlineData("/endpoints/new")]
