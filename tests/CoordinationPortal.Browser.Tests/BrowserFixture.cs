@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CoordinationPortal.Simulator;
 using CoordinationPortal.Web.Hosting;
 using CoordinationPortal.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,6 +21,19 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>An inference simulator on 127.77.0.4, the only loopback address this portal's probes may reach.</summary>
+    public InferenceSimulator Simulator { get; private set; } = null!;
+
+    // Probes settle at once (one probe changes the health) and give up quickly, so a test sees each change after one click.
+    private static readonly Dictionary<string, string> ProbeSettings = new()
+    {
+        ["Probes:Network:Allow:0"] = "127.77.0.4/32",
+        ["Probes:DownAfter"] = "1",
+        ["Probes:UpAfter"] = "1",
+        ["Probes:HeadersTimeout"] = "00:00:02",
+        ["Probes:StreamTimeout"] = "00:00:03",
+    };
+
     public string BaseUrl { get; private set; } = "";
 
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
@@ -32,9 +46,10 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
         }
 
         _database = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = _dataDirectory }, NullLogger.Instance);
+        Simulator = await InferenceSimulator.StartAsync(new SimulatorOptions { Address = IPAddress.Parse("127.77.0.4") });
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
-        _factory = new PortalHostFactory(_database.ConnectionString, seedDemo: true);
+        _factory = new PortalHostFactory(_database.ConnectionString, seedDemo: true, ProbeSettings);
         _factory.UseKestrel(port);
         _factory.StartServer();
 
@@ -45,6 +60,14 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
+    }
+
+    /// <summary>Registers <paramref name="profile"/> under a fresh name and returns its base URL, without a trailing slash.</summary>
+    public string SimulatorProfile(SimulatorProfile profile, out string name)
+    {
+        name = "b" + Guid.NewGuid().ToString("N")[..10];
+        Simulator.SetProfile(name, profile);
+        return Simulator.ProfileAddress(name).ToString().TrimEnd('/');
     }
 
     public async Task<IPage> SignedInPageAsync(string email, string password)
@@ -66,6 +89,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
         if (_factory is not null) await _factory.DisposeAsync();
+        if (Simulator is not null) await Simulator.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
         try
         {
