@@ -98,7 +98,11 @@ internal static class Misbehaviour
         try
         {
             var profile = request.Profile;
-            if (profile.RedirectTo is { } location)
+            if (profile.RequireApiKey is { } key && context.Request.Headers.Authorization.ToString() != "Bearer " + key)
+            {
+                await ErrorStyle.OpenAi.WriteAsync(context, StatusCodes.Status401Unauthorized, "Missing or invalid API key.", "AuthenticationError");
+            }
+            else if (profile.RedirectTo is { } location)
             {
                 context.Response.Redirect(location);
             }

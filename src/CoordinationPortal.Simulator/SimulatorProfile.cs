@@ -57,6 +57,9 @@ public sealed record SimulatorProfile
     /// <summary>Every route answers 302 with this Location.</summary>
     public string? RedirectTo { get; init; }
 
+    /// <summary>When set, every route wants <c>Authorization: Bearer {this}</c> and answers 401 without it.</summary>
+    public string? RequireApiKey { get; init; }
+
     /// <summary>Added to the real number of in-flight completions in the running-requests gauges.</summary>
     public double MetricsRequestsRunning { get; init; }
 

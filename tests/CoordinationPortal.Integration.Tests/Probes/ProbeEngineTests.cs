@@ -269,6 +269,18 @@ public sealed class ProbeEngineTests(SimulatorFixture sim) : IClassFixture<Simul
         Assert.NotNull(dcgm.Metrics.GpuTemperatureCelsius);
     }
 
+    [Fact]
+    public async Task the_api_key_is_sent_as_a_bearer_token()
+    {
+        var url = sim.Profile(new SimulatorProfile { RequireApiKey = "secret-key-1" });
+
+        var without = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+        var with = await sim.Engine().ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm, apiKey: "secret-key-1"), CancellationToken.None);
+
+        Assert.Equal(ReasonCode.Unauthorized, without.Verdict.Reason.Code);
+        Assert.Equal(ProbeState.Up, with.Verdict.State);
+    }
+
     private static async Task<(T Result, TimeSpan Elapsed)> Timed<T>(Func<Task<T>> run)
     {
         var started = Stopwatch.GetTimestamp();
