@@ -55,6 +55,17 @@ public sealed class EndpointBoardPageTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task the_board_speaks_hindi_when_the_culture_is_chosen()
+    {
+        using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+        using var switched = await viewer.GetAsync("/culture?culture=hi-IN&returnUrl=/endpoints");
+        var html = WebUtility.HtmlDecode(await viewer.GetStringAsync("/endpoints"));
+        Assert.Contains("lang=\"hi\"", html, StringComparison.Ordinal);
+        Assert.Contains("इन्फ़रेंस एंडपॉइंट", html, StringComparison.Ordinal);
+        Assert.Matches(@"\d+ चालू, \d+ धीमे, \d+ बंद", html);
+    }
+
+    [Fact]
     public async Task an_unknown_endpoint_says_so()
     {
         using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
