@@ -11,6 +11,12 @@ public sealed record InferenceEndpoint
     public Guid Id { get; init; }
     public Guid AgencyId { get; init; }
     public long Version { get; init; }
+
+    /// <summary>
+    /// Counts only what operators changed (registry events), not the health and SLO events the probes record: an
+    /// operator's edit conflicts with another operator's edit, not with the endpoint going down meanwhile.
+    /// </summary>
+    public long RegistryVersion { get; init; }
     public EndpointSettings Settings { get; init; } = null!;
     public bool HasApiKey { get; init; }
     public bool Paused { get; init; }
@@ -34,28 +40,29 @@ public sealed record InferenceEndpoint
         Id = e.EndpointId,
         AgencyId = e.AgencyId,
         Version = 1,
+        RegistryVersion = 1,
         Settings = e.Settings,
         HasApiKey = e.HasApiKey,
         RegisteredAt = e.At,
         RegisteredBy = e.By,
     };
 
-    public InferenceEndpoint When(EndpointSettingsChanged e) => Next() with { Settings = e.Settings };
+    public InferenceEndpoint When(EndpointSettingsChanged e) => Changed() with { Settings = e.Settings };
 
-    public InferenceEndpoint When(EndpointApiKeySet e) => Next() with { HasApiKey = true };
+    public InferenceEndpoint When(EndpointApiKeySet e) => Changed() with { HasApiKey = true };
 
-    public InferenceEndpoint When(EndpointApiKeyRemoved e) => Next() with { HasApiKey = false };
+    public InferenceEndpoint When(EndpointApiKeyRemoved e) => Changed() with { HasApiKey = false };
 
-    public InferenceEndpoint When(EndpointPaused e) => Next() with { Paused = true };
+    public InferenceEndpoint When(EndpointPaused e) => Changed() with { Paused = true };
 
-    public InferenceEndpoint When(EndpointResumed e) => Next() with { Paused = false };
+    public InferenceEndpoint When(EndpointResumed e) => Changed() with { Paused = false };
 
-    public InferenceEndpoint When(MaintenanceWindowScheduled e) => Next() with { Maintenance = Maintenance.Add(e.Window) };
+    public InferenceEndpoint When(MaintenanceWindowScheduled e) => Changed() with { Maintenance = Maintenance.Add(e.Window) };
 
     public InferenceEndpoint When(MaintenanceWindowCancelled e) =>
-        Next() with { Maintenance = Maintenance.RemoveAll(w => w.Id == e.WindowId) };
+        Changed() with { Maintenance = Maintenance.RemoveAll(w => w.Id == e.WindowId) };
 
-    public InferenceEndpoint When(EndpointRetired e) => Next() with { Retired = true, Paused = true };
+    public InferenceEndpoint When(EndpointRetired e) => Changed() with { Retired = true, Paused = true };
 
     public InferenceEndpoint When(EndpointWentDown e) =>
         Next() with { Health = EndpointHealth.Down, HealthReason = e.Reason, HealthSince = e.At };
@@ -74,6 +81,8 @@ public sealed record InferenceEndpoint
     public InferenceEndpoint When(SloRestored e) => Next() with { Breaches = Breaches.Remove(BreachKey(e.Window, e.Metric)) };
 
     private InferenceEndpoint Next() => this with { Version = Version + 1 };
+
+    private InferenceEndpoint Changed() => this with { Version = Version + 1, RegistryVersion = RegistryVersion + 1 };
 
     public static InferenceEndpoint? Evolve(InferenceEndpoint? state, object @event) => (state, @event) switch
     {

@@ -170,7 +170,7 @@ public static class EndpointApi
         var s = e.Settings;
         var health = r.Status?.Health ?? EndpointHealth.Unknown;
         return new EndpointDto(e.Id, e.AgencyId, r.AgencyName, s.Name, s.BaseUrl, s.Kind, s.Model, s.IntervalSeconds, s.Slo, s.MetricsUrl,
-            e.HasApiKey, e.Paused, e.Version, health, r.Status?.LastReason is { } reason ? reasons.Describe(reason) : null,
+            e.HasApiKey, e.Paused, e.RegistryVersion, health, r.Status?.LastReason is { } reason ? reasons.Describe(reason) : null,
             e.HealthSince, r.Status?.LastAt, r.Status?.LastTtftMs, r.Status?.LastTokensPerSecond, e.Maintenance, [.. e.Breaches], r.Day);
     }
 

@@ -67,7 +67,8 @@ public sealed partial class EndpointCommandHandler(
             return new CommandOutcome.Forbidden();
         }
 
-        var current = stream.CurrentVersion ?? endpoint.Version;
+        // Operators' versions: health and SLO events recorded by the probes do not make an edit conflict.
+        var current = endpoint.RegistryVersion;
         if (expectedVersion is { } expected && expected != current)
         {
             return new CommandOutcome.Conflict(current);
@@ -111,15 +112,17 @@ public sealed partial class EndpointCommandHandler(
         }
         catch (ConcurrencyException)
         {
+            // Another write reached the stream between reading and saving (an operator, or a health event): the
+            // caller sees a conflict and what the registry version is now.
             await using var fresh = session.DocumentStore.QuerySession();
-            var now = await fresh.Events.FetchStreamStateAsync(endpoint.Id, ct);
-            return new CommandOutcome.Conflict(now?.Version ?? current);
+            var now = await fresh.LoadAsync<InferenceEndpoint>(endpoint.Id, ct);
+            return new CommandOutcome.Conflict(now?.RegistryVersion ?? current);
         }
 
         var after = events.Aggregate((InferenceEndpoint?)endpoint, InferenceEndpoint.Evolve)!;
         await probes.ScheduleAsync(after.Id, after.Settings.IntervalSeconds, active: !after.Paused && !after.Retired, ct);
         LogAppended(command.GetType().Name, endpoint.Id, command.By, events.Count);
-        return new CommandOutcome.Accepted(endpoint.Id, current + events.Count, events.Count);
+        return new CommandOutcome.Accepted(endpoint.Id, after.RegistryVersion, events.Count);
     }
 
     /// <summary>Admins, and leads of that agency.</summary>

@@ -109,6 +109,17 @@ public sealed class EndpointDeciderTests
     }
 
     [Fact]
+    public void health_and_slo_events_move_the_stream_version_but_not_the_registry_version()
+    {
+        var endpoint = Registered(
+            new EndpointWentDown(Id, new ProbeReason(ReasonCode.ConnectionRefused), At),
+            new SloBreached(Id, SloWindow.Day, SloMetric.Availability, 90, 99, At),
+            new EndpointPaused(Id, "a", At));
+        Assert.Equal(4, endpoint.Version);
+        Assert.Equal(2, endpoint.RegistryVersion);
+    }
+
+    [Fact]
     public void a_retired_endpoint_refuses_every_change()
     {
         var retired = Registered(new EndpointRetired(Id, "a", At));

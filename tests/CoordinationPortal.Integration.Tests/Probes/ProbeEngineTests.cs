@@ -26,7 +26,7 @@ public sealed class ProbeEngineTests(SimulatorFixture sim) : IClassFixture<Simul
         Assert.Equal(ReasonCode.Healthy, result.Verdict.Reason.Code);
         Assert.NotNull(result.Stream);
         Assert.Equal(12, result.Stream.OutputTokens);
-        Assert.InRange(result.Stream.TtftMs, 40, 40 + 60);
+        Assert.InRange(result.Stream.TtftMs, 40, 40 + 250); // never early; the bound only catches a wrong event being timed
         Assert.NotNull(result.ReadinessMs);
     }
 
@@ -45,11 +45,13 @@ public sealed class ProbeEngineTests(SimulatorFixture sim) : IClassFixture<Simul
 
         foreach (var s in results)
         {
-            Assert.InRange(s.TtftMs, 150, 150 + 25);
+            // Never earlier than injected; the upper bounds leave room for a loaded test machine (the benchmark measures
+            // the error precisely).
+            Assert.InRange(s.TtftMs, 150, 150 + 40);
             Assert.Equal(9, s.InterTokenLatenciesMs.Count);
-            Assert.InRange(s.ItlP50Ms!.Value, 20, 35);
+            Assert.InRange(s.ItlP50Ms!.Value, 20, 45);
             Assert.True(s.TokensFromUsage);
-            Assert.InRange(s.EndToEndMs, 150 + (9 * 25), 150 + (9 * 25) + 60);
+            Assert.InRange(s.EndToEndMs, 150 + (9 * 25), 150 + (9 * 25) + 150);
             // TPOT = (e2e - ttft) / (tokens - 1)
             Assert.Equal((s.EndToEndMs - s.TtftMs) / 9, s.TpotMs!.Value, 3);
         }
@@ -80,7 +82,7 @@ public sealed class ProbeEngineTests(SimulatorFixture sim) : IClassFixture<Simul
 
         Assert.Equal(ProbeState.Degraded, result.Verdict.State);
         Assert.Equal(ReasonCode.TtftAboveTarget, result.Verdict.Reason.Code);
-        Assert.InRange(result.Verdict.Reason.Measured!.Value, 400, 460);
+        Assert.InRange(result.Verdict.Reason.Measured!.Value, 400, 600);
         Assert.Equal(200, result.Verdict.Reason.Target);
     }
 

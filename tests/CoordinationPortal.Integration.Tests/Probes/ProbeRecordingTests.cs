@@ -88,6 +88,25 @@ public sealed class ProbeRecordingTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task an_edit_does_not_conflict_with_health_events_recorded_since_it_was_opened()
+    {
+        var (id, profile) = await RegisterAsync(new SimulatorProfile { TtftMs = 5, InterTokenMs = 1 });
+        await ProbeAsync(id); // records "came up" on the stream
+        Assert.Equal(EndpointHealth.Up, (await EndpointAsync(id)).Health);
+        Assert.Equal(1, (await EndpointAsync(id)).RegistryVersion);
+
+        using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
+        using var response = await admin.PutAsJsonAsync($"/api/v1/endpoints/{id}", new
+        {
+            name = "Renamed after a health change", baseUrl = portal.Simulator.ProfileAddress(profile).ToString().TrimEnd('/'),
+            kind = "Vllm", model = "sim-llama-3-8b", intervalSeconds = 60, expectedVersion = 1,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64());
+    }
+
+    [Fact]
     public async Task a_maintenance_window_suppresses_state_changes_and_keeps_its_samples_out_of_the_slo()
     {
         var (id, profile) = await RegisterAsync(new SimulatorProfile { TtftMs = 5, InterTokenMs = 1 });
