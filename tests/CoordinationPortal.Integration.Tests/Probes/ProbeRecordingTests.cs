@@ -16,7 +16,7 @@ namespace CoordinationPortal.Integration.Tests.Probes;
 [Collection(PortalTests.Name)]
 public sealed class ProbeRecordingTests(PortalFixture portal)
 {
-    private async Task<(Guid Id, string Profile)> RegisterAsync(SimulatorProfile profile, int interval = 60, int p95TtftMs = 800, ServerKind kind = ServerKind.Vllm)
+    private async Task<(Guid Id, string Profile)> RegisterAsync(SimulatorProfile profile, int interval = 60, int p95TtftMs = 10_000, ServerKind kind = ServerKind.Vllm)
     {
         var url = portal.SimulatorProfile(profile, out var name);
         using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
@@ -213,6 +213,16 @@ public sealed class ProbeRecordingTests(PortalFixture portal)
         Assert.Equal(rawWeek.Ttft.Percentile(95)!.Value, afterPurge.Ttft.Percentile(95)!.Value, 6);
         var recent = await store.SamplesAsync(id, now.AddDays(-7), 10_000, false, CancellationToken.None);
         Assert.True(recent.Count < rawWeek.Samples, "raw samples older than the retention were deleted");
+    }
+
+    [Fact]
+    public void hangfire_runs_a_dispatch_round_every_minute_and_maintenance_every_five()
+    {
+        using var connection = portal.Factory.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        var jobs = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection).ToDictionary(j => j.Id);
+
+        Assert.Equal("* * * * *", jobs[ProbeDispatcher.RecurringId].Cron);
+        Assert.Equal("*/5 * * * *", jobs[ProbeMaintenanceJob.RecurringId].Cron);
     }
 
     [Fact]

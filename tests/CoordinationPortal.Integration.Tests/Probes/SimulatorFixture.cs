@@ -49,7 +49,7 @@ public sealed class SimulatorFixture : IAsyncLifetime
         return new ProbeEngine(http, Options.Create(options), TimeProvider.System);
     }
 
-    public static ProbeTarget Target(string baseUrl, ServerKind kind, string model = "sim-llama-3-8b", int p95TtftMs = 800,
+    public static ProbeTarget Target(string baseUrl, ServerKind kind, string model = "sim-llama-3-8b", int p95TtftMs = 10_000,
         double minTokensPerSecond = 1, string? metricsUrl = null, string? apiKey = null) =>
         new(Guid.NewGuid(), new EndpointSettings("test", baseUrl, kind, model, 60, new SloTargets(99, p95TtftMs, minTokensPerSecond), metricsUrl), apiKey);
 }
