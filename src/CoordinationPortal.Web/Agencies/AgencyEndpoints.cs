@@ -29,6 +29,28 @@ public sealed record AssessmentRequest(
 
 public sealed record AssessmentCreatedDto(Guid AgencyId, string IndicatorId, long Version);
 
+/// <summary>How a command's outcome answers on the API, the same for every feature.</summary>
+public static class CommandOutcomeResults
+{
+    public static IResult ToHttpResult(
+        this CommandOutcome outcome, IStringLocalizer<SharedResource> text, string notFoundKey, Func<CommandOutcome.Accepted, IResult> accepted) => outcome switch
+    {
+        CommandOutcome.Accepted a => accepted(a),
+        CommandOutcome.Invalid invalid => Results.ValidationProblem(invalid.Errors
+            .GroupBy(e => Camel(e.Field ?? "request"))
+            .ToDictionary(g => g.Key, g => g.Select(e => text["Error." + e.Code].Value).ToArray())),
+        CommandOutcome.Conflict c => Results.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: text["Conflict.Title"],
+            detail: text["Conflict.Detail"],
+            extensions: new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion }),
+        CommandOutcome.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["Forbidden.Title"]),
+        _ => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text[notFoundKey]),
+    };
+
+    private static string Camel(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];
+}
+
 public static class AgencyEndpoints
 {
     public static IEndpointRouteBuilder MapAgencyApi(this IEndpointRouteBuilder app)
@@ -74,27 +96,12 @@ public static class AgencyEndpoints
             var command = new AssessIndicator(id, request.IndicatorId!, request.Level!.Value, request.EvidenceNote ?? "",
                 request.EvidenceUrl, request.TargetLevel, request.TargetDate, "", default);
             var outcome = await handler.HandleAsync(http.User, command, request.ExpectedVersion, ct);
-            return outcome switch
-            {
-                CommandOutcome.Accepted a => Results.Created(
-                    $"/api/v1/agencies/{id}/scorecard", new AssessmentCreatedDto(id, request.IndicatorId!, a.Version)),
-                CommandOutcome.Invalid invalid => Results.ValidationProblem(invalid.Errors
-                    .GroupBy(e => Camel(e.Field ?? "request"))
-                    .ToDictionary(g => g.Key, g => g.Select(e => text["Error." + e.Code].Value).ToArray())),
-                CommandOutcome.Conflict c => Results.Problem(
-                    statusCode: StatusCodes.Status409Conflict,
-                    title: text["Conflict.Title"],
-                    detail: text["Conflict.Detail"],
-                    extensions: new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion }),
-                CommandOutcome.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["Forbidden.Title"]),
-                _ => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text["Agency.NotFound"]),
-            };
+            return outcome.ToHttpResult(text, "Agency.NotFound", a => Results.Created(
+                $"/api/v1/agencies/{id}/scorecard", new AssessmentCreatedDto(id, request.IndicatorId!, a.Version)));
         }).DisableAntiforgery();
 
         return app;
     }
-
-    private static string Camel(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];
 
     public static AgencyListItemDto ToListItem(AgencySummary a) => new(
         a.Id, a.Name, a.Kind, a.Sector, a.Jurisdiction,

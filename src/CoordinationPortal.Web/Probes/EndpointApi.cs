@@ -187,23 +187,9 @@ public static class EndpointApi
         IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         ToResult(await handler.HandleAsync(user, command, null, null, ct), text, a => Results.Ok(new { id = command.EndpointId, version = a.Version }));
 
-    public static IResult ToResult(CommandOutcome outcome, IStringLocalizer<SharedResource> text, Func<CommandOutcome.Accepted, IResult> accepted) => outcome switch
-    {
-        CommandOutcome.Accepted a => accepted(a),
-        CommandOutcome.Invalid invalid => Results.ValidationProblem(invalid.Errors
-            .GroupBy(e => Camel(e.Field ?? "request"))
-            .ToDictionary(g => g.Key, g => g.Select(e => text["Error." + e.Code].Value).ToArray())),
-        CommandOutcome.Conflict c => Results.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: text["Conflict.Title"],
-            detail: text["Conflict.Detail"],
-            extensions: new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion }),
-        CommandOutcome.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["Forbidden.Title"]),
-        _ => NotFound(text),
-    };
+    private static IResult ToResult(CommandOutcome outcome, IStringLocalizer<SharedResource> text, Func<CommandOutcome.Accepted, IResult> accepted) =>
+        outcome.ToHttpResult(text, "Error.Endpoint.NotFound", accepted);
 
     private static IResult NotFound(IStringLocalizer<SharedResource> text) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text["Error.Endpoint.NotFound"]);
-
-    private static string Camel(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];
 }

@@ -264,25 +264,12 @@ public sealed class ProbeStore(NpgsqlDataSource db, TimeProvider time)
     private static async Task ReadRawAsync(NpgsqlConnection connection, DateTimeOffset from, DateTimeOffset to,
         IReadOnlyCollection<Guid>? endpointIds, Dictionary<Guid, Accumulator> stats, CancellationToken ct, bool countMaintenance = false)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT endpoint_id, state, in_maintenance, ttft_ms, tokens_per_s FROM probes.samples WHERE at >= $1 AND at < $2"
-            + (endpointIds is null ? "" : " AND endpoint_id = ANY($3)"), connection);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
-        if (endpointIds is not null)
-        {
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. endpointIds] });
-        }
-
+        await using var command = WindowQuery(connection,
+            "SELECT endpoint_id, state, in_maintenance, ttft_ms, tokens_per_s FROM probes.samples WHERE at >= $1 AND at < $2", from, to, endpointIds);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var id = reader.GetGuid(0);
-            if (!stats.TryGetValue(id, out var a))
-            {
-                stats[id] = a = new Accumulator();
-            }
-
+            var a = For(stats, reader.GetGuid(0));
             if (reader.GetBoolean(2))
             {
                 if (countMaintenance)
@@ -300,25 +287,13 @@ public sealed class ProbeStore(NpgsqlDataSource db, TimeProvider time)
     private static async Task ReadRollupsAsync(NpgsqlConnection connection, DateTimeOffset from, DateTimeOffset to,
         IReadOnlyCollection<Guid>? endpointIds, Dictionary<Guid, Accumulator> stats, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT endpoint_id, samples - maintenance, up, degraded, down, ttft_idx, ttft_cnt, tps_idx, tps_cnt FROM probes.rollup_hour WHERE hour >= $1 AND hour < $2"
-            + (endpointIds is null ? "" : " AND endpoint_id = ANY($3)"), connection);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
-        if (endpointIds is not null)
-        {
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. endpointIds] });
-        }
-
+        await using var command = WindowQuery(connection,
+            "SELECT endpoint_id, samples - maintenance, up, degraded, down, ttft_idx, ttft_cnt, tps_idx, tps_cnt FROM probes.rollup_hour WHERE hour >= $1 AND hour < $2",
+            from, to, endpointIds);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var id = reader.GetGuid(0);
-            if (!stats.TryGetValue(id, out var a))
-            {
-                stats[id] = a = new Accumulator();
-            }
-
+            var a = For(stats, reader.GetGuid(0));
             a.Samples += reader.GetInt32(1);
             a.Up += reader.GetInt32(2);
             a.Degraded += reader.GetInt32(3);
@@ -326,6 +301,30 @@ public sealed class ProbeStore(NpgsqlDataSource db, TimeProvider time)
             a.Ttft.Add(LogHistogram.FromSparse(reader.GetFieldValue<int[]>(5), reader.GetFieldValue<int[]>(6)));
             a.Tps.Add(LogHistogram.FromSparse(reader.GetFieldValue<int[]>(7), reader.GetFieldValue<int[]>(8)));
         }
+    }
+
+    /// <summary>A time-window query, for the given endpoints only when <paramref name="endpointIds"/> is set.</summary>
+    private static NpgsqlCommand WindowQuery(NpgsqlConnection connection, string sql, DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<Guid>? endpointIds)
+    {
+        var command = new NpgsqlCommand(sql + (endpointIds is null ? "" : " AND endpoint_id = ANY($3)"), connection);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
+        if (endpointIds is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. endpointIds] });
+        }
+
+        return command;
+    }
+
+    private static Accumulator For(Dictionary<Guid, Accumulator> stats, Guid endpointId)
+    {
+        if (!stats.TryGetValue(endpointId, out var a))
+        {
+            stats[endpointId] = a = new Accumulator();
+        }
+
+        return a;
     }
 
     private sealed class Accumulator
