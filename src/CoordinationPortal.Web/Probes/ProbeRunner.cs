@@ -71,8 +71,10 @@ public sealed partial class ProbeRunner(
         if (step.ChangedTo is { } changed
             && HealthEvents.ForChange(endpoint.Id, endpoint.Health, changed, result.Verdict.Reason, result.At) is { } announcement)
         {
+            // Fetched for writing, so the stream version is checked and the snapshot keeps the right version.
             await using var session = store.LightweightSession();
-            session.Events.Append(endpoint.Id, announcement);
+            var stream = await session.Events.FetchForWriting<InferenceEndpoint>(endpoint.Id, ct);
+            stream.AppendOne(announcement);
             await session.SaveChangesAsync(ct);
             LogHealthChanged(endpoint.Id, endpoint.Settings.Name, changed, result.Verdict.Reason.Code);
         }

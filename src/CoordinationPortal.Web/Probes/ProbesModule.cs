@@ -132,7 +132,8 @@ public sealed partial class ProbeMaintenanceJob(
             var events = HealthEvents.ForSlo(endpoint, SloMath.Evaluate(window, s, endpoint.Settings.Slo), now);
             if (events.Count > 0)
             {
-                session.Events.Append(endpoint.Id, events);
+                var stream = await session.Events.FetchForWriting<InferenceEndpoint>(endpoint.Id, ct);
+                stream.AppendMany(events);
                 announced += events.Count;
             }
         }

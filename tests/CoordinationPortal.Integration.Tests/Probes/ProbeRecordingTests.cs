@@ -92,8 +92,10 @@ public sealed class ProbeRecordingTests(PortalFixture portal)
     {
         var (id, profile) = await RegisterAsync(new SimulatorProfile { TtftMs = 5, InterTokenMs = 1 });
         await ProbeAsync(id); // records "came up" on the stream
-        Assert.Equal(EndpointHealth.Up, (await EndpointAsync(id)).Health);
-        Assert.Equal(1, (await EndpointAsync(id)).RegistryVersion);
+        var probed = await EndpointAsync(id);
+        Assert.Equal(EndpointHealth.Up, probed.Health);
+        Assert.Equal(2, probed.Version);
+        Assert.Equal(1, probed.RegistryVersion);
 
         using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
         using var response = await admin.PutAsJsonAsync($"/api/v1/endpoints/{id}", new
