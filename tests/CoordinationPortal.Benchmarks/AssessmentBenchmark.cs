@@ -119,7 +119,7 @@ internal static class AssessmentBenchmark
                 throw new InvalidOperationException($"Registering bench agency {number} failed: {outcome}");
             }
 
-            versions[accepted.AgencyId] = accepted.Version;
+            versions[accepted.Id] = accepted.Version;
         }
 
         return versions;

@@ -10,7 +10,8 @@ namespace CoordinationPortal.Web.Agencies;
 
 public abstract record CommandOutcome
 {
-    public sealed record Accepted(Guid AgencyId, long Version, int Appended) : CommandOutcome;
+    /// <summary>Saved: <see cref="Id"/> is the stream (agency or endpoint), <see cref="Version"/> what it is now.</summary>
+    public sealed record Accepted(Guid Id, long Version, int Appended) : CommandOutcome;
 
     public sealed record Invalid(IReadOnlyList<DomainError> Errors) : CommandOutcome;
 

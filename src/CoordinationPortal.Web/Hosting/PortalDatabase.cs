@@ -35,8 +35,7 @@ public static class PortalDatabase
             builder.Configuration[$"ConnectionStrings:{ConnectionStringName}"] = server.ConnectionString;
             builder.Services.AddSingleton(server);
             builder.Services.AddHostedService<EmbeddedPostgresStopper>();
-            builder.Services.AddSingleton(new PortalDatabaseInfo(server.ConnectionString, Embedded: true));
-            builder.Configuration["Database:EmbeddedDataDirectoryInUse"] = string.IsNullOrWhiteSpace(dataDirectory) ? EmbeddedPostgres.DefaultDataDirectory() : dataDirectory;
+            builder.Services.AddSingleton(new PortalDatabaseInfo(server.ConnectionString, Embedded: true, server.DataDirectory));
             return true;
         }
         catch (EmbeddedPostgresUnavailableException e)
@@ -48,7 +47,7 @@ public static class PortalDatabase
 }
 
 /// <summary>Where the portal's data lives; <see cref="Embedded"/> is true for the private default cluster (demo data and accounts).</summary>
-public sealed record PortalDatabaseInfo(string ConnectionString, bool Embedded)
+public sealed record PortalDatabaseInfo(string ConnectionString, bool Embedded, string? EmbeddedDataDirectory = null)
 {
     public NpgsqlConnectionStringBuilder Parsed => new(ConnectionString);
 }

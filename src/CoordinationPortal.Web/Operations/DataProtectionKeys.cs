@@ -56,7 +56,8 @@ public static class DataProtectionKeys
 
         var path = builder.Configuration[CertificatePathSetting];
         var password = builder.Configuration[CertificatePasswordSetting];
-        if (string.IsNullOrWhiteSpace(path) && builder.Configuration["Database:EmbeddedDataDirectoryInUse"] is { Length: > 0 } embedded)
+        var database = builder.Services.Select(s => s.ImplementationInstance).OfType<Hosting.PortalDatabaseInfo>().FirstOrDefault();
+        if (string.IsNullOrWhiteSpace(path) && database?.EmbeddedDataDirectory is { Length: > 0 } embedded)
         {
             path = Path.Combine(embedded, "key-encryption.pfx");
             password = null;

@@ -73,7 +73,6 @@ public static partial class DemoSimulator
         }
 
         app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
-        app.Services.GetRequiredService<SimulatorAccess>().Current = simulator;
         LogStarted(logger, simulator.BaseAddress);
         await SeedEndpointsAsync(app.Services, simulator, app.Lifetime.ApplicationStopping);
     }
@@ -97,7 +96,7 @@ public static partial class DemoSimulator
 
             var baseUrl = demo.Profile is { } profile
                 ? simulator.ProfileAddress(profile).ToString().TrimEnd('/')
-                : $"http://{simulator.BaseAddress.Host}:{FreePortNear(simulator.BaseAddress.Port)}";
+                : $"http://{simulator.BaseAddress.Host}:{UnusedPortBeside(simulator.BaseAddress.Port)}";
             var model = demo.Profile is { } p ? simulator.GetProfile(p).Model : "sim-llama-3-8b";
             var settings = new EndpointSettings(demo.Name, baseUrl, demo.Kind, model, 30,
                 new SloTargets(99, demo.P95TtftMs, demo.MinTokensPerSecond), null);
@@ -111,18 +110,12 @@ public static partial class DemoSimulator
     private static IPAddress Address(IConfiguration configuration) =>
         IPAddress.TryParse(configuration["Simulator:Address"], out var a) ? a : IPAddress.Parse(DefaultAddress);
 
-    /// <summary>A port beside the simulator's where nothing listens: the "down" demo endpoint refuses connections.</summary>
-    private static int FreePortNear(int port) => port + 8;
+    /// <summary>A port beside the simulator's, on its private address, where nothing listens: the "down" demo endpoint.</summary>
+    private static int UnusedPortBeside(int port) => port + 8;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The inference simulator could not start on {Address}; demo endpoints will show as down")]
     private static partial void LogNotStarted(ILogger logger, Exception e, IPAddress address);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inference simulator listening on {BaseAddress} (control page: /_sim)")]
     private static partial void LogStarted(ILogger logger, Uri baseAddress);
-}
-
-/// <summary>The simulator the portal started, if any (the admin page links to its control page).</summary>
-public sealed class SimulatorAccess
-{
-    public InferenceSimulator? Current { get; set; }
 }

@@ -26,7 +26,8 @@ public sealed record MaintenanceRequest(DateTimeOffset? Start, DateTimeOffset? E
 
 public sealed record SampleDto(
     DateTimeOffset At, ProbeState State, string Reason, bool InMaintenance, bool Cold, double? TtftMs, double? EndToEndMs,
-    int? OutputTokens, bool? TokensFromUsage, double? TokensPerSecond, double? TpotMs, double? ItlP50Ms, double? ItlP95Ms);
+    int? OutputTokens, bool? TokensFromUsage, double? TokensPerSecond, double? TpotMs, double? ItlP50Ms, double? ItlP95Ms,
+    double? ConnectMs);
 
 public sealed record AllowlistRequest(string? Cidr, string? Note);
 
@@ -42,10 +43,8 @@ public static class EndpointApi
 
         api.MapGet("/{id:guid}", async (Guid id, ProbeQueries queries, ProbeReasonText reasons, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
-            var detail = await queries.DetailAsync(id, ct);
-            return detail is null
-                ? NotFound(text)
-                : Results.Ok(ToDto(new EndpointRow(detail.Endpoint, detail.AgencyName, detail.Status, detail.Slo[1]), reasons));
+            var row = await queries.RowAsync(id, ct);
+            return row is null ? NotFound(text) : Results.Ok(ToDto(row, reasons));
         });
 
         api.MapGet("/{id:guid}/slo", async (Guid id, IQuerySession session, ProbeQueries queries, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -59,7 +58,7 @@ public static class EndpointApi
             var since = time.GetUtcNow().AddHours(-Math.Clamp(hours ?? 1, 1, 24 * 30));
             var samples = await probes.SamplesAsync(id, since, 5000, failuresOnly ?? false, ct);
             return TypedResults.Ok(samples.Select(s => new SampleDto(s.At, s.State, reasons.Describe(s.Reason), s.InMaintenance, s.Cold,
-                s.TtftMs, s.EndToEndMs, s.OutputTokens, s.TokensFromUsage, s.TokensPerSecond, s.TpotMs, s.ItlP50Ms, s.ItlP95Ms)).ToList());
+                s.TtftMs, s.EndToEndMs, s.OutputTokens, s.TokensFromUsage, s.TokensPerSecond, s.TpotMs, s.ItlP50Ms, s.ItlP95Ms, s.ConnectMs)).ToList());
         });
 
         api.MapPost("/", async (EndpointRequest request, HttpContext http, EndpointCommandHandler handler,
@@ -135,7 +134,7 @@ public static class EndpointApi
                 ? NotFound(text)
                 : Results.Ok(new SampleDto(r.At, r.Verdict.State, reasons.Describe(r.Verdict.Reason), endpoint.InMaintenance(r.At), r.Cold,
                     r.Stream?.TtftMs, r.Stream?.EndToEndMs, r.Stream?.OutputTokens, r.Stream?.TokensFromUsage, r.Stream?.OutputTokensPerSecond,
-                    r.Stream?.TpotMs, r.Stream?.ItlP50Ms, r.Stream?.ItlP95Ms));
+                    r.Stream?.TpotMs, r.Stream?.ItlP50Ms, r.Stream?.ItlP95Ms, r.ConnectMs));
         }).DisableAntiforgery();
 
         app.MapGet("/api/v1/agencies/{id:guid}/endpoints", async (Guid id, ProbeQueries queries, ProbeReasonText reasons, CancellationToken ct) =>

@@ -76,14 +76,8 @@ public sealed class ProbeQueries(IQuerySession query, ProbeStore probes, TimePro
         }
 
         var agency = await query.LoadAsync<AgencySummary>(endpoint.AgencyId, ct);
-        var ids = new[] { endpointId };
-        var statuses = await probes.StatusesAsync(ids, ct);
-        var reports = new List<SloReport>();
-        foreach (var window in Windows)
-        {
-            var stats = await probes.WindowStatsAsync(window, ids, ct);
-            reports.Add(SloMath.Evaluate(window, stats.GetValueOrDefault(endpointId) ?? EmptyStats(), endpoint.Settings.Slo));
-        }
+        var statuses = await probes.StatusesAsync([endpointId], ct);
+        var reports = await SloAsync(endpoint, ct);
 
         var now = time.GetUtcNow();
         var recent = await probes.SamplesAsync(endpointId, now.AddHours(-6), 1500, failuresOnly: false, ct);
@@ -93,6 +87,22 @@ public sealed class ProbeQueries(IQuerySession query, ProbeStore probes, TimePro
         var history = events.Select(e => Describe(e.Data)).OfType<EndpointHistoryEntry>().Reverse().Take(50).ToList();
         return new EndpointDetail(endpoint, agency?.Name ?? "", statuses.GetValueOrDefault(endpointId), reports, recent, hours,
             failures.Reverse().ToList(), history);
+    }
+
+    /// <summary>One endpoint as a board row (the API's view of it), without the detail page's samples and history.</summary>
+    public async Task<EndpointRow?> RowAsync(Guid endpointId, CancellationToken ct)
+    {
+        var endpoint = await query.LoadAsync<InferenceEndpoint>(endpointId, ct);
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        var agency = await query.LoadAsync<AgencySummary>(endpoint.AgencyId, ct);
+        var statuses = await probes.StatusesAsync([endpointId], ct);
+        var day = await probes.WindowStatsAsync(SloWindow.Day, [endpointId], ct);
+        return new EndpointRow(endpoint, agency?.Name ?? "", statuses.GetValueOrDefault(endpointId),
+            SloMath.Evaluate(SloWindow.Day, day.GetValueOrDefault(endpointId) ?? EmptyStats(), endpoint.Settings.Slo));
     }
 
     public async Task<AgencyEvidence> AgencyEvidenceAsync(Guid agencyId, CancellationToken ct)

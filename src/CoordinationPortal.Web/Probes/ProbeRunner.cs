@@ -16,6 +16,7 @@ public sealed partial class ProbeRunner(
     ProbeStore probes,
     EndpointSecrets secrets,
     IOptions<ProbeOptions> options,
+    TimeProvider time,
     ILogger<ProbeRunner> logger)
 {
     /// <summary>"Probe now" (a Hangfire job an operator enqueues): outside the schedule, recorded like any probe.</summary>
@@ -46,9 +47,9 @@ public sealed partial class ProbeRunner(
         {
             // The engine maps every wire failure to a reason; anything else is a defect, recorded as one, never lost.
             LogProbeDefect(e, endpointId);
-            result = new ProbeResult(DateTimeOffset.UtcNow,
+            result = new ProbeResult(time.GetUtcNow(),
                 new ProbeVerdict(ProbeState.Down, new ProbeReason(ReasonCode.NetworkError, Detail: StreamEvents.Shorten(e.Message))),
-                null, null, false, null, null, null);
+                null, null, false, null, null);
         }
 
         await RecordAsync(endpoint, result, ct);

@@ -44,7 +44,6 @@ public static class ProbesModule
         services.AddScoped<ProbeAllowlistAdmin>();
         services.AddScoped<ProbeMaintenanceJob>();
         services.AddSingleton<ProbeDispatcher>();
-        services.AddSingleton<SimulatorAccess>();
         return builder;
     }
 
@@ -103,10 +102,7 @@ public sealed partial class ProbeMaintenanceJob(
         var hours = await probes.RollUpAsync(ct);
         var purged = await probes.PurgeAsync(o.RawRetention, o.RollupRetention, ct);
         var endpoints = await session.Query<InferenceEndpoint>().ToListAsync(ct);
-        foreach (var e in endpoints)
-        {
-            await probes.EnsureScheduledAsync(e.Id, e.Settings.IntervalSeconds, !e.Paused && !e.Retired, ct);
-        }
+        await probes.EnsureScheduledAsync([.. endpoints.Select(e => (e.Id, e.Settings.IntervalSeconds, !e.Paused && !e.Retired))], ct);
 
         var announced = await AnnounceSloChangesAsync(endpoints.Where(e => !e.Retired && !e.Paused).ToList(), o.AlertWindow, ct);
         LogRan(hours, purged, announced);

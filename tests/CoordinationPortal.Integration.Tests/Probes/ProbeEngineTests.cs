@@ -39,6 +39,9 @@ public sealed class ProbeEngineTests(SimulatorFixture sim) : IClassFixture<Simul
         var engine = sim.Engine();
 
         var results = new List<StreamMeasurement>();
+        var first = await engine.ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
+        Assert.True(first.Cold, "a new engine opens a connection for its first probe");
+        Assert.NotNull(first.ConnectMs);
         for (var i = 0; i < 5; i++)
         {
             var r = await engine.ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);

@@ -198,7 +198,7 @@ public sealed class ProbeRecordingTests(PortalFixture portal)
                 var stream = down ? null : new StreamMeasurement(100 + (i % 10 * 10), 400, 16, true, [], 20, 40, 20, 22);
                 var verdict = new ProbeVerdict(down ? ProbeState.Down : ProbeState.Up, down ? new ProbeReason(ReasonCode.ConnectionRefused) : ProbeReason.Healthy);
                 await ProbeRows.InsertSampleAsync(connection, null, id,
-                    new CoordinationPortal.Web.Probes.Engine.ProbeResult(at, verdict, stream, 1, false, null, null, null), false, CancellationToken.None);
+                    new CoordinationPortal.Web.Probes.Engine.ProbeResult(at, verdict, stream, 1, false, null, null), false, CancellationToken.None);
             }
         }
 

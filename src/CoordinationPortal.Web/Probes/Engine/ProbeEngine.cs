@@ -22,8 +22,7 @@ public sealed record ProbeResult(
     double? ReadinessMs,
     bool Cold,
     double? ConnectMs,
-    ServerMetrics? Metrics,
-    string? MetricsProblem);
+    ServerMetrics? Metrics);
 
 /// <summary>
 /// Probes one endpoint: readiness the way its kind exposes it, then a small streamed completion timed as vLLM's
@@ -69,28 +68,30 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
         var protocol = ServerProtocol.Cached(settings.Kind, settings.Model);
         var baseUri = new Uri(settings.BaseUrl.TrimEnd('/') + "/");
 
+        // Whether any request of this probe had to open a connection (cold), and how long that took.
+        var note = new ConnectionNote();
         var readinessStarted = Stopwatch.GetTimestamp();
         foreach (var check in protocol.Readiness)
         {
-            var failure = await CheckReadinessAsync(baseUri, check, target, ct);
+            var failure = await CheckReadinessAsync(baseUri, check, target, note, ct);
             if (failure is not null)
             {
-                return new ProbeResult(at, new ProbeVerdict(ProbeState.Down, failure), null, null, false, null, null, null);
+                return new ProbeResult(at, new ProbeVerdict(ProbeState.Down, failure), null, null, note.Cold, note.ConnectTime?.TotalMilliseconds, null);
             }
         }
 
         var readinessMs = Stopwatch.GetElapsedTime(readinessStarted).TotalMilliseconds;
-        var (stream, streamFailure, note) = await StreamCompletionAsync(baseUri, protocol, target, ct);
+        var (stream, streamFailure) = await StreamCompletionAsync(baseUri, protocol, target, note, ct);
         var verdict = ProbeClassifier.Classify(streamFailure, stream, settings.Slo);
 
-        var (metrics, metricsProblem) = await ReadMetricsAsync(baseUri, protocol, target, ct);
-        return new ProbeResult(at, verdict, stream, readinessMs, note.Cold, note.ConnectTime?.TotalMilliseconds, metrics, metricsProblem);
+        var metrics = await ReadMetricsAsync(baseUri, protocol, target, note, ct);
+        return new ProbeResult(at, verdict, stream, readinessMs, note.Cold, note.ConnectTime?.TotalMilliseconds, metrics);
     }
 
-    private async Task<ProbeReason?> CheckReadinessAsync(Uri baseUri, ReadinessCheck check, ProbeTarget target, CancellationToken ct)
+    private async Task<ProbeReason?> CheckReadinessAsync(Uri baseUri, ReadinessCheck check, ProbeTarget target, ConnectionNote note, CancellationToken ct)
     {
         var path = check.Path;
-        using var request = NewRequest(HttpMethod.Get, new Uri(baseUri, path.TrimStart('/')), target.ApiKey);
+        using var request = NewRequest(HttpMethod.Get, new Uri(baseUri, path.TrimStart('/')), target.ApiKey, note);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(o.HeadersTimeout);
         try
@@ -129,13 +130,11 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
         }
     }
 
-    private async Task<(StreamMeasurement? Stream, ProbeReason? Failure, ConnectionNote Note)> StreamCompletionAsync(
-        Uri baseUri, ServerProtocol protocol, ProbeTarget target, CancellationToken ct)
+    private async Task<(StreamMeasurement? Stream, ProbeReason? Failure)> StreamCompletionAsync(
+        Uri baseUri, ServerProtocol protocol, ProbeTarget target, ConnectionNote note, CancellationToken ct)
     {
         var path = protocol.CompletionPath;
-        var note = new ConnectionNote();
-        using var request = NewRequest(HttpMethod.Post, new Uri(baseUri, path.TrimStart('/')), target.ApiKey);
-        request.Options.Set(ProbeConnector.NoteKey, note);
+        using var request = NewRequest(HttpMethod.Post, new Uri(baseUri, path.TrimStart('/')), target.ApiKey, note);
         request.Content = new ByteArrayContent(CompletionBody(protocol, target.Settings.Model));
         request.Content.Headers.ContentType = JsonMediaType;
 
@@ -157,14 +156,14 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
             if (!response.IsSuccessStatusCode)
             {
                 var bytes = await LineReader.ReadAllAsync(body, o.MaxBodyBytes, timeout.Token);
-                return (null, StatusFailure(path, response.StatusCode, bytes), note);
+                return (null, StatusFailure(path, response.StatusCode, bytes));
             }
 
             var contentType = response.Content.Headers.ContentType?.MediaType ?? "";
             if (!AcceptsContentType(protocol.Format, contentType))
             {
                 return (null, new ProbeReason(ReasonCode.WrongContentType, path, (int)response.StatusCode,
-                    Detail: StreamEvents.Shorten(contentType.Length == 0 ? "(none)" : contentType, 80)), note);
+                    Detail: StreamEvents.Shorten(contentType.Length == 0 ? "(none)" : contentType, 80)));
             }
 
             using var lines = new LineReader(body, o.MaxBodyBytes);
@@ -192,9 +191,9 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
                         break;
                     case StreamEventKind.ServerError:
                         return (null, new ProbeReason(ReasonCode.HttpStatus, path, (int)response.StatusCode,
-                            Detail: StreamEvents.Shorten(e.Message)), note);
+                            Detail: StreamEvents.Shorten(e.Message)));
                     case StreamEventKind.Malformed:
-                        return (null, new ProbeReason(ReasonCode.MalformedStream, path, Measured: chunks.Count), note);
+                        return (null, new ProbeReason(ReasonCode.MalformedStream, path, Measured: chunks.Count));
                     case StreamEventKind.End:
                         goto finished;
                 }
@@ -209,28 +208,31 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
             var endToEnd = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
             var measured = StreamTiming.Measure(chunks, endToEnd, usage);
             return measured is null
-                ? (null, new ProbeReason(ReasonCode.NoToken, path), note)
-                : (measured, null, note);
+                ? (null, new ProbeReason(ReasonCode.NoToken, path))
+                : (measured, null);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && IsProbeFailure(e))
         {
             var limit = !timeout.IsCancellationRequested ? (TimeSpan?)null : headersReceived ? o.StreamTimeout : o.HeadersTimeout;
-            return (null, Failure(e, path, headersReceived, limit, chunks.Count), note);
+            return (null, Failure(e, path, headersReceived, limit, chunks.Count));
         }
     }
 
-    private async Task<(ServerMetrics? Metrics, string? Problem)> ReadMetricsAsync(
-        Uri baseUri, ServerProtocol protocol, ProbeTarget target, CancellationToken ct)
+    /// <summary>
+    /// The server's own metrics, when it has any where this kind keeps them or a metrics URL is set. Metrics are extra
+    /// evidence: a server without them, or whose scrape fails, is judged on its probe alone (null here).
+    /// </summary>
+    private async Task<ServerMetrics?> ReadMetricsAsync(Uri baseUri, ServerProtocol protocol, ProbeTarget target, ConnectionNote note, CancellationToken ct)
     {
         var url = target.Settings.MetricsUrl is { } configured ? new Uri(configured)
             : protocol.DefaultMetricsPath is { } path ? new Uri(baseUri, path.TrimStart('/'))
             : null;
         if (url is null)
         {
-            return (null, null);
+            return null;
         }
 
-        using var request = NewRequest(HttpMethod.Get, url, target.Settings.MetricsUrl is null ? target.ApiKey : null);
+        using var request = NewRequest(HttpMethod.Get, url, target.Settings.MetricsUrl is null ? target.ApiKey : null, note);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(o.HeadersTimeout);
         try
@@ -238,24 +240,24 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
-                return (null, $"HTTP {(int)response.StatusCode}");
+                return null;
             }
 
             await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
             var bytes = await LineReader.ReadAllAsync(body, o.MaxMetricsBytes, timeout.Token);
-            var parsed = PrometheusText.Parse(Encoding.UTF8.GetString(bytes));
-            var metrics = ServerMetrics.From(parsed.Samples);
-            return metrics.IsEmpty ? (null, "no known metrics") : (metrics, null);
+            var metrics = ServerMetrics.From(PrometheusText.Parse(Encoding.UTF8.GetString(bytes)).Samples);
+            return metrics.IsEmpty ? null : metrics;
         }
         catch (Exception e) when (!ct.IsCancellationRequested && IsProbeFailure(e))
         {
-            return (null, StreamEvents.Shorten(Failure(e, url.AbsolutePath, false, null, null).Code.ToString()));
+            return null;
         }
     }
 
-    private static HttpRequestMessage NewRequest(HttpMethod method, Uri uri, string? apiKey)
+    private static HttpRequestMessage NewRequest(HttpMethod method, Uri uri, string? apiKey, ConnectionNote note)
     {
         var request = new HttpRequestMessage(method, uri) { Version = HttpVersion.Version11 };
+        request.Options.Set(ProbeConnector.NoteKey, note);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("CoordinationPortal-Probe", "1.0"));
         if (!string.IsNullOrEmpty(apiKey))
         {

@@ -135,20 +135,28 @@ public static class StreamEvents
             : StreamEvent.Ignore;
     }
 
-    private static StreamEvent Tgi(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// The formats read through a document (TGI, KServe, Ollama): one JSON object per event; a non-object is malformed,
+    /// an <c>error</c> member is the server's error, anything else is for <paramref name="read"/>.
+    /// </summary>
+    private static StreamEvent FromObject(ReadOnlySpan<byte> json, Func<JsonElement, StreamEvent> read)
     {
-        using var doc = JsonDocument.Parse(json.ToArray());
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
+        try
+        {
+            using var doc = JsonDocument.Parse(json.ToArray());
+            var root = doc.RootElement;
+            return root.ValueKind != JsonValueKind.Object ? new StreamEvent(StreamEventKind.Malformed)
+                : root.TryGetProperty("error", out var error) ? new StreamEvent(StreamEventKind.ServerError, Message: Text(error))
+                : read(root);
+        }
+        catch (JsonException)
         {
             return new StreamEvent(StreamEventKind.Malformed);
         }
+    }
 
-        if (root.TryGetProperty("error", out var error))
-        {
-            return new StreamEvent(StreamEventKind.ServerError, Message: Text(error));
-        }
-
+    private static StreamEvent Tgi(ReadOnlySpan<byte> json) => FromObject(json, root =>
+    {
         var output = root.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.Object
             && !(token.TryGetProperty("special", out var special) && special.ValueKind == JsonValueKind.True);
         int? generated = root.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object
@@ -160,61 +168,27 @@ public static class StreamEvents
             (false, { } count) => new StreamEvent(StreamEventKind.Usage, count),
             _ => StreamEvent.Ignore,
         };
-    }
+    });
 
-    private static StreamEvent KServe(ReadOnlySpan<byte> json)
-    {
-        using var doc = JsonDocument.Parse(json.ToArray());
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return new StreamEvent(StreamEventKind.Malformed);
-        }
-
-        if (root.TryGetProperty("error", out var error))
-        {
-            return new StreamEvent(StreamEventKind.ServerError, Message: Text(error));
-        }
-
-        return root.TryGetProperty("text_output", out var text) && text.ValueKind == JsonValueKind.String
+    private static StreamEvent KServe(ReadOnlySpan<byte> json) => FromObject(json, root =>
+        root.TryGetProperty("text_output", out var text) && text.ValueKind == JsonValueKind.String
             ? new StreamEvent(StreamEventKind.Output, 1)
-            : StreamEvent.Ignore;
-    }
+            : StreamEvent.Ignore);
 
-    private static StreamEvent Ollama(ReadOnlySpan<byte> json)
+    private static StreamEvent Ollama(ReadOnlySpan<byte> json) => FromObject(json, root =>
     {
-        try
+        var content = root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
+            && message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()
+            : root.TryGetProperty("response", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        var output = !string.IsNullOrEmpty(content);
+        if (!(root.TryGetProperty("done", out var d) && d.ValueKind == JsonValueKind.True))
         {
-            using var doc = JsonDocument.Parse(json.ToArray());
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return new StreamEvent(StreamEventKind.Malformed);
-            }
-
-            if (root.TryGetProperty("error", out var error))
-            {
-                return new StreamEvent(StreamEventKind.ServerError, Message: Text(error));
-            }
-
-            var content = root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
-                && message.TryGetProperty("content", out var c) ? c.GetString()
-                : root.TryGetProperty("response", out var r) ? r.GetString() : null;
-            var output = !string.IsNullOrEmpty(content);
-            var done = root.TryGetProperty("done", out var d) && d.ValueKind == JsonValueKind.True;
-            if (!done)
-            {
-                return output ? new StreamEvent(StreamEventKind.Output, 1) : StreamEvent.Ignore;
-            }
-
-            var count = root.TryGetProperty("eval_count", out var e) && e.TryGetInt32(out var n) ? n : 0;
-            return output ? new StreamEvent(StreamEventKind.OutputAndUsage, count) : new StreamEvent(StreamEventKind.Usage, count);
+            return output ? new StreamEvent(StreamEventKind.Output, 1) : StreamEvent.Ignore;
         }
-        catch (JsonException)
-        {
-            return new StreamEvent(StreamEventKind.Malformed);
-        }
-    }
+
+        var count = root.TryGetProperty("eval_count", out var e) && e.TryGetInt32(out var n) ? n : 0;
+        return output ? new StreamEvent(StreamEventKind.OutputAndUsage, count) : new StreamEvent(StreamEventKind.Usage, count);
+    });
 
     private static void SkipToArrayEnd(ref Utf8JsonReader reader)
     {

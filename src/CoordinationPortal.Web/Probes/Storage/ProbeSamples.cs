@@ -22,7 +22,8 @@ public sealed record ProbeSample(
     double? TokensPerSecond,
     double? TpotMs,
     double? ItlP50Ms,
-    double? ItlP95Ms);
+    double? ItlP95Ms,
+    double? ConnectMs);
 
 /// <summary>An endpoint's live status: the damped health and the latest probe.</summary>
 public sealed record ProbeStatus(
@@ -53,7 +54,7 @@ public static class ProbeRows
     };
 
     public const string SampleColumns =
-        "endpoint_id, at, state, reason, in_maintenance, cold, readiness_ms, ttft_ms, e2e_ms, output_tokens, tokens_from_usage, tokens_per_s, tpot_ms, itl_p50_ms, itl_p95_ms";
+        "endpoint_id, at, state, reason, in_maintenance, cold, readiness_ms, ttft_ms, e2e_ms, output_tokens, tokens_from_usage, tokens_per_s, tpot_ms, itl_p50_ms, itl_p95_ms, connect_ms";
 
     public const string StatusColumns =
         "endpoint_id, health, last_state, streak, last_at, last_reason, last_ttft_ms, last_tokens_per_s, metrics, metrics_at";
@@ -149,7 +150,8 @@ public static class ProbeRows
         Float(r, 11),
         Float(r, 12),
         Float(r, 13),
-        Float(r, 14));
+        Float(r, 14),
+        Float(r, 15));
 
     private static double? Float(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFloat(i);
 

@@ -240,18 +240,22 @@ public sealed class ProbeStore(NpgsqlDataSource db, TimeProvider time)
         return deleted;
     }
 
-    /// <summary>Repairs a schedule row that disagrees with the registry, leaving a correct one (and its due time) alone.</summary>
-    public async Task EnsureScheduledAsync(Guid endpointId, int intervalSeconds, bool active, CancellationToken ct)
+    /// <summary>
+    /// Repairs, in one statement, the schedule rows that disagree with the registry (a lost schedule write), leaving
+    /// correct rows and their due times alone.
+    /// </summary>
+    public async Task EnsureScheduledAsync(IReadOnlyList<(Guid EndpointId, int IntervalSeconds, bool Active)> endpoints, CancellationToken ct)
     {
         await using var command = db.CreateCommand(
             """
-            INSERT INTO probes.schedule (endpoint_id, interval_seconds, next_due, active) VALUES ($1, $2, now(), $3)
+            INSERT INTO probes.schedule (endpoint_id, interval_seconds, next_due, active)
+            SELECT id, interval, now(), active FROM unnest($1, $2, $3) AS e(id, interval, active)
             ON CONFLICT (endpoint_id) DO UPDATE SET interval_seconds = EXCLUDED.interval_seconds, active = EXCLUDED.active
             WHERE probes.schedule.interval_seconds <> EXCLUDED.interval_seconds OR probes.schedule.active <> EXCLUDED.active
             """);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = endpointId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = intervalSeconds });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = active });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. endpoints.Select(e => e.EndpointId)] });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. endpoints.Select(e => e.IntervalSeconds)] });
+        command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. endpoints.Select(e => e.Active)] });
         await command.ExecuteNonQueryAsync(ct);
     }
 
