@@ -1,0 +1,40 @@
+using CoordinationPortal.Domain.Probes;
+
+namespace CoordinationPortal.Domain.OutOfStep;
+
+/// <summary>One indicator assessment in an agency's history: what the scorecard history of the rules is made of.</summary>
+public sealed record LevelChange(string IndicatorId, Layer Layer, int Level, DateTimeOffset At);
+
+/// <summary>One endpoint of the agency and what it delivered over the last 7 days.</summary>
+public sealed record EndpointMeasure(Guid EndpointId, string Name, SloTargets Targets, SloReport Week);
+
+/// <summary>
+/// What the live probes say about an agency. <see cref="HasEndpoints"/> false means nothing is registered (so a
+/// claim of operations maturity is unsupported); an endpoint without samples in the week counts neither way.
+/// </summary>
+public sealed record MeasuredEvidence(IReadOnlyList<EndpointMeasure> Endpoints)
+{
+    public static MeasuredEvidence None { get; } = new([]);
+
+    public bool HasEndpoints => Endpoints.Count > 0;
+}
+
+/// <summary>
+/// Everything the rules look at for one agency at one moment: its assessment history (in business-time order) and
+/// its measurements. Rules are pure functions of this (and their settings), so they can be tested without storage.
+/// </summary>
+public sealed record AgencyFacts(Guid AgencyId, DateTimeOffset At, IReadOnlyList<LevelChange> History, MeasuredEvidence Measured);
+
+/// <summary>
+/// A rule's condition holds: what the flag will say. <see cref="Subject"/> distinguishes several flags of one rule
+/// for one agency (e.g. the stale layer), and is empty when the rule raises at most one. Figures must stay the same
+/// while the data behind them does (cite dates, not "days ago"), so re-evaluation does not churn.
+/// </summary>
+public sealed record Finding(
+    string RuleId,
+    string Kind,
+    string Subject,
+    FlagSeverity Severity,
+    IReadOnlyList<Layer> Layers,
+    IReadOnlyList<Figure> Figures,
+    LocalizedText Explanation);
