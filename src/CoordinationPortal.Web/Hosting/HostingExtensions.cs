@@ -5,6 +5,7 @@ using CoordinationPortal.Web.Framework;
 using CoordinationPortal.Web.Identity;
 using CoordinationPortal.Web.Localization;
 using CoordinationPortal.Web.Operations;
+using CoordinationPortal.Web.OutOfStep;
 using CoordinationPortal.Web.Probes;
 using CoordinationPortal.Web.Seeding;
 using JasperFx;
@@ -40,12 +41,14 @@ public static class HostingExtensions
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
                 options.ConfigureAgencies(sp.GetRequiredService<ReadinessFramework>());
                 options.ConfigureProbes();
+                options.ConfigureOutOfStep();
                 return options;
             })
             .UseLightweightSessions();
 
         builder.Services.AddAgencies();
         builder.AddProbes(connectionString);
+        builder.AddOutOfStep();
         builder.AddDemoSimulator();
         builder.Services.AddScoped<DemoSeeder>();
         builder.AddPortalOperations(connectionString);
