@@ -10,6 +10,7 @@ public static class OutOfStepModule
 {
     public static WebApplicationBuilder AddOutOfStep(this WebApplicationBuilder builder)
     {
+        builder.Services.AddFlagViews();
         return builder;
     }
 

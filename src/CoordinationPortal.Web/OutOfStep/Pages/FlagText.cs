@@ -1,0 +1,40 @@
+using CoordinationPortal.Domain.OutOfStep;
+using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.Components.Common;
+using CoordinationPortal.Web.Localization;
+using Microsoft.Extensions.Localization;
+
+namespace CoordinationPortal.Web.OutOfStep.Pages;
+
+/// <summary>How the agency page and the roll-ups name flags and rules in the reader's language.</summary>
+public sealed class FlagText(IStringLocalizer<SharedResource> text, IServiceProvider services, PortalClock clock)
+{
+    // Resolved lazily: the rule set is registered by the evaluation module; without it a flag is named by its rule id.
+    private readonly Lazy<RuleSet?> _rules = new(() => services.GetService<RuleSet>());
+
+    public RuleSet? Rules => _rules.Value;
+
+    /// <summary>The title of the rule in the current language, or its id if the rule is no longer in the rules file.</summary>
+    public string RuleTitle(string ruleId) =>
+        Rules?.Rules.FirstOrDefault(r => r.Id == ruleId)?.Title.For(Display.Language) ?? ruleId;
+
+    public string Severity(FlagSeverity severity) => text["AgencyFlags.Severity." + severity].Value;
+
+    /// <summary>A shape per severity, so the severity never rests on colour alone (the word is always beside it).</summary>
+    public static string SeverityIcon(FlagSeverity severity) => severity switch
+    {
+        FlagSeverity.High => "▲",
+        FlagSeverity.Medium => "◆",
+        _ => "●",
+    };
+
+    /// <summary>The portal's calendar date of an instant.</summary>
+    public DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(clock.Local(at).DateTime);
+
+    /// <summary>The raisings and resolutions of the agency's flags, for its trend chart.</summary>
+    public IReadOnlyList<TrendMarker> Markers(IReadOnlyList<Flag> flags) =>
+        FlagRollups.Markers(
+            flags,
+            (flag, episode) => text["AgencyFlags.Chart.Flag", RuleTitle(flag.RuleId), Severity(episode.Severity)].Value,
+            DateOf);
+}
