@@ -251,7 +251,8 @@ public sealed class FlagRollupQueries(IQuerySession session, PortalClock clock)
             .ToListAsync(ct);
 
         var known = agencies.Select(a => a.Id).ToHashSet();
-        var open = flags.Where(f => f.IsOpen && known.Contains(f.AgencyId)).ToList();
+        flags = flags.Where(f => known.Contains(f.AgencyId)).ToList();
+        var open = flags.Where(f => f.IsOpen).ToList();
         return new FlagRollupView(
             FlagRollups.ByGroup(agencies, open, a => a.Sector, pairs),
             FlagRollups.ByGroup(agencies, open, a => a.Jurisdiction, pairs),

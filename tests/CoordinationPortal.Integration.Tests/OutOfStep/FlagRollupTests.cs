@@ -109,7 +109,7 @@ public sealed class FlagRollupTests
 
         var rows = FlagRollups.ByGroup([a, b, c, d], flags, x => x.Sector, FlagRollups.DefaultLeadPairs);
 
-        Assert.Equal(new[] { "health", "finance" }, rows.Select(r => r.Code));
+        Assert.Equal(["health", "finance"], rows.Select(r => r.Code).ToList());
         var health = rows[0];
         Assert.Equal(3, health.Agencies);
         Assert.Equal(2, health.Flagged);
