@@ -70,7 +70,7 @@ public sealed partial class AgencyFlagsPageTests(PortalFixture portal)
         Assert.Equal(2, MarkerItem().Matches(markers).Count(m => m.Groups[1].Value == "Raised"));
         Assert.Equal(1, MarkerItem().Matches(markers).Count(m => m.Groups[1].Value == "Resolved"));
         Assert.Contains("Resolved: ", markers, StringComparison.Ordinal);
-        Assert.Contains("(Low)", markers, StringComparison.Ordinal);
+        Assert.Contains("(Low severity)", markers, StringComparison.Ordinal);
         Assert.Equal(3, SvgMarker().Count(html));
         Assert.Contains("flag raised", html, StringComparison.Ordinal); // the legend names the shapes
     }
