@@ -20,11 +20,11 @@ internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        var unknown = args.Where(a => a is not ("--quick" or "-q" or "probes" or "--no-fleet")).ToList();
+        var unknown = args.Where(a => a is not ("--quick" or "-q" or "probes" or "flags" or "--no-fleet")).ToList();
         if (unknown.Count > 0)
         {
             await Console.Error.WriteLineAsync(
-                $"Unknown argument(s): {string.Join(' ', unknown)}. Usage: dotnet run -c Release --project tests/CoordinationPortal.Benchmarks -- [probes] [--quick]");
+                $"Unknown argument(s): {string.Join(' ', unknown)}. Usage: dotnet run -c Release --project tests/CoordinationPortal.Benchmarks -- [probes|flags] [--quick]");
             return 2;
         }
 
@@ -48,7 +48,12 @@ internal static class BenchProgram
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         try
         {
-            return args.Contains("probes") ? await ProbeBenchmark.RunAsync(quick, !args.Contains("--no-fleet"), cancel.Token) : await RunAsync(settings, cancel.Token);
+            if (args.Contains("probes"))
+            {
+                return await ProbeBenchmark.RunAsync(quick, !args.Contains("--no-fleet"), cancel.Token);
+            }
+
+            return args.Contains("flags") ? await FlagBenchmark.RunAsync(quick, cancel.Token) : await RunAsync(settings, cancel.Token);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using CoordinationPortal.Domain.Framework;
+using CoordinationPortal.Domain.Scoring;
 
 namespace CoordinationPortal.Domain.OutOfStep;
 
@@ -14,7 +15,15 @@ public sealed record RuleDefinition(
     bool Enabled,
     IReadOnlyDictionary<string, string> Settings,
     LocalizedText Title,
-    LocalizedText Explanation);
+    LocalizedText Explanation)
+{
+    /// <summary>
+    /// Further explanation templates, by name, for a kind that explains more than one case (claimed-vs-measured
+    /// explains an availability miss with <see cref="Explanation"/>, a TTFT miss with <c>ttft</c> and a missing
+    /// endpoint with <c>noEndpoint</c>). Empty for the other kinds.
+    /// </summary>
+    public IReadOnlyDictionary<string, LocalizedText> Cases { get; init; } = new Dictionary<string, LocalizedText>();
+}
 
 /// <summary>The rules in force. <see cref="ActiveIds"/> are the enabled ones; a flag of any other rule is withdrawn.</summary>
 public sealed record RuleSet(string Version, IReadOnlyList<RuleDefinition> Rules)
@@ -30,10 +39,116 @@ public sealed record RuleSet(string Version, IReadOnlyList<RuleDefinition> Rules
 /// </summary>
 public delegate IEnumerable<Finding> RuleFunction(RuleDefinition rule, RuleContext context);
 
-/// <summary>One agency's facts with what the rules derive from them, computed once per evaluation.</summary>
-public sealed class RuleContext(AgencyFacts facts, ReadinessFramework framework)
+/// <summary>
+/// One agency's facts with what the rules derive from them, computed once per evaluation: layer scores and levels
+/// now (as of <see cref="AgencyFacts.At"/>) and as of earlier moments, and when each layer was last assessed.
+/// Layer scores are derived as the scorecard derives them: the latest level of each indicator up to the moment,
+/// then <see cref="Scores.Layers"/>. The history is taken to be in business-time order (as
+/// <see cref="AgencyFacts"/> promises), so the last change of an indicator up to a moment is its level then.
+/// </summary>
+public sealed class RuleContext
 {
-    public AgencyFacts Facts { get; } = facts;
+    private readonly LayerLevels _now;
+    private readonly DateTimeOffset?[] _lastAssessed = new DateTimeOffset?[Layers.All.Count];
+    private readonly LocalizedText?[] _names = new LocalizedText?[Layers.All.Count];
+    private List<(DateTimeOffset Moment, LayerLevels Levels)>? _earlier;
 
-    public ReadinessFramework Framework { get; } = framework;
+    public RuleContext(AgencyFacts facts, ReadinessFramework framework)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(framework);
+        Facts = facts;
+        Framework = framework;
+        _now = Derive(facts.At, _lastAssessed);
+    }
+
+    public AgencyFacts Facts { get; }
+
+    public ReadinessFramework Framework { get; }
+
+    /// <summary>The moment evaluated, as a calendar date in the offset of <see cref="AgencyFacts.At"/>.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(Facts.At.DateTime);
+
+    /// <summary>The layer scores (0–100) as they stand at <see cref="AgencyFacts.At"/>.</summary>
+    public LayerScores Scores => _now.Scores;
+
+    /// <summary>A layer's level (1.0–5.0, <see cref="Scoring.Scores.AsLevel"/> of its score) now; null when nothing in it is assessed.</summary>
+    public double? Level(Layer layer) => _now.Level(layer);
+
+    /// <summary>The layer scores as they stood at <paramref name="moment"/> (changes at that instant included).</summary>
+    public LayerScores ScoresAsOf(DateTimeOffset moment) => LevelsAsOf(moment).Scores;
+
+    /// <summary>A layer's level as it stood at <paramref name="moment"/>; null when nothing in it was assessed by then.</summary>
+    public double? LevelAsOf(DateTimeOffset moment, Layer layer) => LevelsAsOf(moment).Level(layer);
+
+    /// <summary>When an indicator of the layer was last assessed, up to <see cref="AgencyFacts.At"/>; null if never.</summary>
+    public DateTimeOffset? LastAssessed(Layer layer) => _lastAssessed[(int)layer];
+
+    /// <summary>The layer's name in the framework (English and Hindi).</summary>
+    public LocalizedText LayerName(Layer layer) => _names[(int)layer] ??= Framework.LayerOf(layer).Name;
+
+    private LayerLevels LevelsAsOf(DateTimeOffset moment)
+    {
+        if (moment == Facts.At)
+        {
+            return _now;
+        }
+
+        _earlier ??= [];
+        foreach (var (at, levels) in _earlier)
+        {
+            if (at == moment)
+            {
+                return levels;
+            }
+        }
+
+        var derived = Derive(moment, lastAssessed: null);
+        _earlier.Add((moment, derived));
+        return derived;
+    }
+
+    private LayerLevels Derive(DateTimeOffset moment, DateTimeOffset?[]? lastAssessed)
+    {
+        var history = Facts.History;
+        var levels = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < history.Count; i++)
+        {
+            var change = history[i];
+            if (change.At > moment || !Framework.TryFind(change.IndicatorId, out var layer, out _))
+            {
+                continue; // after the moment, or not an indicator of this framework (not scored either)
+            }
+
+            levels[change.IndicatorId] = change.Level;
+            if (lastAssessed is not null)
+            {
+                ref var last = ref lastAssessed[(int)layer.Layer];
+                if (last is null || change.At > last)
+                {
+                    last = change.At;
+                }
+            }
+        }
+
+        return new LayerLevels(Domain.Scoring.Scores.Layers(Framework, levels));
+    }
+
+    private sealed class LayerLevels
+    {
+        private readonly double?[] _levels = new double?[Layers.All.Count];
+
+        public LayerLevels(LayerScores scores)
+        {
+            Scores = scores;
+            foreach (var layer in Layers.All)
+            {
+                _levels[(int)layer] = scores[layer] is { } score ? Domain.Scoring.Scores.AsLevel(score) : null;
+            }
+        }
+
+        public LayerScores Scores { get; }
+
+        public double? Level(Layer layer) => _levels[(int)layer];
+    }
 }

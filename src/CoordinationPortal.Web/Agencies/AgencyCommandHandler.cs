@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Web.Identity;
+using CoordinationPortal.Web.OutOfStep;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -32,6 +33,7 @@ public sealed partial class AgencyCommandHandler(
     IDocumentSession session,
     ReadinessFramework framework,
     PortalClock clock,
+    FlagEvaluationRequests flags,
     ILogger<AgencyCommandHandler> logger)
 {
     public const string SystemActor = "system";
@@ -123,6 +125,12 @@ public sealed partial class AgencyCommandHandler(
         }
 
         LogAppended(logger, command.GetType().Name, agency.Id, command.By, decision.Events.Count);
+        if (decision.Events.Any(e => e is IndicatorAssessed))
+        {
+            // Levels changed: have this agency's flags re-evaluated in the background (the caller does not wait).
+            flags.Enqueue(agency.Id);
+        }
+
         return new CommandOutcome.Accepted(agency.Id, current + decision.Events.Count, decision.Events.Count);
     }
 

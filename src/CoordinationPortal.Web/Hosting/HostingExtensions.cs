@@ -99,19 +99,24 @@ public static class HostingExtensions
             await using var scope = app.Services.CreateAsyncScope();
             if (await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct))
             {
-                // Mark overdue demo scorecards now rather than at the first nightly run.
+                // Mark overdue demo scorecards, and flag the agencies out of step, now rather than at the first scheduled run.
                 await scope.ServiceProvider.GetRequiredService<StaleScorecardJob>().RunAsync(ct);
+                await scope.ServiceProvider.GetRequiredService<FlagEvaluator>().EvaluateAllAsync(ct);
             }
         }
 
         await ProbesModule.PrepareProbesAsync(app.Services, ct);
+        await OutOfStepModule.PrepareOutOfStepAsync(app.Services, ct);
         await DemoSimulator.StartAsync(app);
         OperationsModule.ScheduleRecurringJobs(app.Services);
         ProbesModule.ScheduleRecurringJobs(app.Services);
+        OutOfStepModule.ScheduleRecurringJobs(app.Services);
         if (app.Configuration.GetValue("Jobs:RunServer", true))
         {
-            // Start probing now rather than at the next minute's round.
-            app.Services.GetRequiredService<Hangfire.IRecurringJobManager>().Trigger(ProbeDispatcher.RecurringId);
+            // Start probing, and evaluate every agency, now rather than at the next scheduled round.
+            var jobs = app.Services.GetRequiredService<Hangfire.IRecurringJobManager>();
+            jobs.Trigger(ProbeDispatcher.RecurringId);
+            jobs.Trigger(FlagEvaluationJob.RecurringId);
         }
     }
 

@@ -3,6 +3,7 @@ using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Identity;
+using CoordinationPortal.Web.OutOfStep;
 using CoordinationPortal.Web.Probes.Storage;
 using JasperFx;
 using JasperFx.Events;
@@ -32,6 +33,7 @@ public sealed partial class EndpointCommandHandler(
     EndpointSecrets secrets,
     ProbeStore probes,
     PortalClock clock,
+    FlagEvaluationRequests flags,
     ILogger<EndpointCommandHandler> logger)
 {
     public async Task<CommandOutcome> HandleAsync(
@@ -122,6 +124,12 @@ public sealed partial class EndpointCommandHandler(
         var after = events.Aggregate((InferenceEndpoint?)endpoint, InferenceEndpoint.Evolve)!;
         await probes.ScheduleAsync(after.Id, after.Settings.IntervalSeconds, active: !after.Paused && !after.Retired, ct);
         LogAppended(command.GetType().Name, endpoint.Id, command.By, events.Count);
+        if (after.Retired)
+        {
+            // A retired endpoint no longer counts as evidence for its agency.
+            flags.Enqueue(after.AgencyId);
+        }
+
         return new CommandOutcome.Accepted(endpoint.Id, after.RegistryVersion, events.Count);
     }
 
@@ -173,6 +181,7 @@ public sealed partial class EndpointCommandHandler(
         var registered = (EndpointRegistered)decision.Events[0];
         await probes.ScheduleAsync(command.EndpointId, registered.Settings.IntervalSeconds, active: true, ct);
         LogAppended(nameof(RegisterEndpoint), command.EndpointId, command.By, decision.Events.Count);
+        flags.Enqueue(command.AgencyId);
         return new CommandOutcome.Accepted(command.EndpointId, 1, decision.Events.Count);
     }
 

@@ -1,4 +1,5 @@
 using CoordinationPortal.Domain.Probes;
+using CoordinationPortal.Web.OutOfStep;
 using CoordinationPortal.Web.Probes.Engine;
 using CoordinationPortal.Web.Probes.Storage;
 using Marten;
@@ -17,6 +18,7 @@ public sealed partial class ProbeRunner(
     EndpointSecrets secrets,
     IOptions<ProbeOptions> options,
     TimeProvider time,
+    FlagEvaluationRequests flags,
     ILogger<ProbeRunner> logger)
 {
     /// <summary>"Probe now" (a Hangfire job an operator enqueues): outside the schedule, recorded like any probe.</summary>
@@ -67,6 +69,7 @@ public sealed partial class ProbeRunner(
         await ProbeRows.InsertSampleAsync(connection, tx, endpoint.Id, result, inMaintenance, ct);
         await ProbeRows.SaveStatusAsync(connection, tx, endpoint.Id, step.Tracker, result, ct);
 
+        var announced = false;
         // The stream's health is the announced one: announce only what it does not already say, so a retry after a
         // failed commit cannot announce the same change twice.
         if (step.ChangedTo is { } changed
@@ -78,9 +81,15 @@ public sealed partial class ProbeRunner(
             stream.AppendOne(announcement);
             await session.SaveChangesAsync(ct);
             LogHealthChanged(endpoint.Id, endpoint.Settings.Name, changed, result.Verdict.Reason.Code);
+            announced = true;
         }
 
         await tx.CommitAsync(ct);
+        if (announced)
+        {
+            // A probe-state change: the agency's claimed-vs-measured flag may now hold or clear.
+            flags.Enqueue(endpoint.AgencyId);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Probing endpoint {EndpointId} failed unexpectedly")]

@@ -1,5 +1,6 @@
 using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Web.Operations;
+using CoordinationPortal.Web.OutOfStep;
 using CoordinationPortal.Web.Probes.Engine;
 using CoordinationPortal.Web.Probes.Network;
 using CoordinationPortal.Web.Probes.Storage;
@@ -91,6 +92,7 @@ public sealed partial class ProbeMaintenanceJob(
     ProbeStore probes,
     IOptions<ProbeOptions> options,
     TimeProvider time,
+    FlagEvaluator flags,
     ILogger<ProbeMaintenanceJob> logger)
 {
     public const string RecurringId = "probes-maintenance";
@@ -105,6 +107,9 @@ public sealed partial class ProbeMaintenanceJob(
         await probes.EnsureScheduledAsync([.. endpoints.Select(e => (e.Id, e.Settings.IntervalSeconds, !e.Paused && !e.Retired))], ct);
 
         var announced = await AnnounceSloChangesAsync(endpoints.Where(e => !e.Retired && !e.Paused).ToList(), o.AlertWindow, ct);
+
+        // The 7-day reports move with every sample: re-evaluate the agencies whose endpoints are measured.
+        await flags.EvaluateAsync([.. endpoints.Where(e => !e.Retired).Select(e => e.AgencyId).Distinct()], ct);
         LogRan(hours, purged, announced);
     }
 

@@ -1,0 +1,71 @@
+namespace CoordinationPortal.Domain.OutOfStep;
+
+/// <summary>
+/// <c>lead</c>: the <c>lead</c> layer is more than <c>marginLevels</c> levels above the <c>lag</c> layer (exactly at
+/// the margin is not enough). One rule per pair of layers, each with its own sentence in the rules file.
+/// </summary>
+public static class LeadRule
+{
+    public const string KindName = "lead";
+
+    public static RuleKind Kind { get; } = new(
+        KindName,
+        Evaluate,
+        [
+            new("lead", SettingType.Layer),
+            new("lag", SettingType.Layer),
+            new("marginLevels", SettingType.Number, Min: 0, Max: 4),
+        ],
+        [new(RuleText.Explanation, ["lead", "lag", "leadLevel", "lagLevel", "gapLevels", "marginLevels"])],
+        Check);
+
+    public static IEnumerable<Finding> Evaluate(RuleDefinition rule, RuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(context);
+        var lead = rule.Layer("lead");
+        var lag = rule.Layer("lag");
+        if (context.Level(lead) is not { } leadLevel || context.Level(lag) is not { } lagLevel)
+        {
+            return [];
+        }
+
+        var margin = rule.Number("marginLevels");
+        var gap = leadLevel - lagLevel;
+        if (!Thresholds.MoreThan(gap, margin))
+        {
+            return [];
+        }
+
+        return
+        [
+            new Finding(
+                rule.Id,
+                rule.Kind,
+                "",
+                rule.Severity,
+                [lead, lag],
+                [
+                    new Figure("leadLevel", Citation.OneDecimal(leadLevel)),
+                    new Figure("lagLevel", Citation.OneDecimal(lagLevel)),
+                    new Figure("gapLevels", Citation.OneDecimal(gap)),
+                ],
+                Citation.Fill(
+                    rule.Explanation,
+                    Citation.Text("lead", context.LayerName(lead)),
+                    Citation.Text("lag", context.LayerName(lag)),
+                    Citation.Number("leadLevel", leadLevel),
+                    Citation.Number("lagLevel", lagLevel),
+                    Citation.Number("gapLevels", gap),
+                    Citation.Number("marginLevels", margin))),
+        ];
+    }
+
+    private static IEnumerable<string> Check(RuleDefinition rule)
+    {
+        if (rule.Layer("lead") == rule.Layer("lag"))
+        {
+            yield return "lead and lag must be different layers.";
+        }
+    }
+}

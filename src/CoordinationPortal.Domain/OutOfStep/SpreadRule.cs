@@ -1,0 +1,98 @@
+namespace CoordinationPortal.Domain.OutOfStep;
+
+/// <summary>
+/// <c>spread</c>: the strongest and the weakest layer are at least <c>minLevels</c> levels apart. Raised at
+/// <see cref="RuleDefinition.Severity"/>, or High from <c>highAtLevels</c> apart when that setting is given. Layers
+/// with the same level: the first in framework order counts as strongest (or weakest).
+/// </summary>
+public static class SpreadRule
+{
+    public const string KindName = "spread";
+
+    public static RuleKind Kind { get; } = new(
+        KindName,
+        Evaluate,
+        [
+            new("minLevels", SettingType.Number, Min: 0, Max: 4),
+            new("highAtLevels", SettingType.Number, Required: false, Min: 0, Max: 4),
+        ],
+        [new(RuleText.Explanation, ["strongest", "weakest", "strongestLevel", "weakestLevel", "spreadLevels", "spreadPoints", "minLevels"])],
+        Check);
+
+    /// <summary>A spread of one level is 25 points on the 0–100 layer scale.</summary>
+    public const double PointsPerLevel = 25;
+
+    public static IEnumerable<Finding> Evaluate(RuleDefinition rule, RuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(context);
+        Layer? strongest = null, weakest = null;
+        double high = 0, low = 0;
+        foreach (var layer in Layers.All)
+        {
+            if (context.Level(layer) is not { } level)
+            {
+                continue;
+            }
+
+            if (strongest is null || level > high)
+            {
+                (strongest, high) = (layer, level);
+            }
+
+            if (weakest is null || level < low)
+            {
+                (weakest, low) = (layer, level);
+            }
+        }
+
+        if (strongest is not { } strong || weakest is not { } weak || strong == weak)
+        {
+            return [];
+        }
+
+        var minLevels = rule.Number("minLevels");
+        var spread = high - low;
+        if (!Thresholds.AtLeast(spread, minLevels))
+        {
+            return [];
+        }
+
+        var severity = rule.OptionalNumber("highAtLevels") is { } highAt && Thresholds.AtLeast(spread, highAt)
+            ? FlagSeverity.High
+            : rule.Severity;
+        var points = spread * PointsPerLevel;
+        return
+        [
+            new Finding(
+                rule.Id,
+                rule.Kind,
+                "",
+                severity,
+                [strong, weak],
+                [
+                    new Figure("strongestLevel", Citation.OneDecimal(high)),
+                    new Figure("weakestLevel", Citation.OneDecimal(low)),
+                    new Figure("spreadLevels", Citation.OneDecimal(spread)),
+                    new Figure("spreadPoints", Citation.OneDecimal(points)),
+                ],
+                Citation.Fill(
+                    rule.Explanation,
+                    Citation.Text("strongest", context.LayerName(strong)),
+                    Citation.Text("weakest", context.LayerName(weak)),
+                    Citation.Number("strongestLevel", high),
+                    Citation.Number("weakestLevel", low),
+                    Citation.Number("spreadLevels", spread),
+                    Citation.Number("spreadPoints", points),
+                    Citation.Number("minLevels", minLevels))),
+        ];
+    }
+
+    private static IEnumerable<string> Check(RuleDefinition rule)
+    {
+        if (rule.OptionalNumber("highAtLevels") is { } highAt && highAt < rule.Number("minLevels"))
+        {
+            yield return "highAtLevels cannot be below minLevels.";
+        }
+    }
+}

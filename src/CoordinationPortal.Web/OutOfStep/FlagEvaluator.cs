@@ -1,0 +1,215 @@
+using CoordinationPortal.Domain.Framework;
+using CoordinationPortal.Domain.OutOfStep;
+using CoordinationPortal.Domain.Probes;
+using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.Probes;
+using CoordinationPortal.Web.Probes.Storage;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+
+namespace CoordinationPortal.Web.OutOfStep;
+
+/// <summary>What one evaluation did.</summary>
+public sealed record EvaluationSummary(int Agencies, int Raised, int Updated, int Resolved)
+{
+    public static EvaluationSummary None { get; } = new(0, 0, 0, 0);
+
+    public EvaluationSummary Plus(EvaluationSummary other) =>
+        new(Agencies + other.Agencies, Raised + other.Raised, Updated + other.Updated, Resolved + other.Resolved);
+}
+
+/// <summary>
+/// Evaluates the out-of-step rules for some agencies (after a scorecard or probe-state change) or for all of them (the
+/// backstop job) and records what changed on the flag streams. The agencies of one batch are locked for the batch's
+/// transaction (a PostgreSQL advisory lock per agency, taken in a fixed order), so two processes evaluating the same
+/// agency take turns and the second finds the first's flags: nothing is raised twice. Flag events, and whatever the
+/// subscribers stage (notifications, webhook deliveries), commit together.
+/// </summary>
+public sealed partial class FlagEvaluator(
+    IDocumentStore store,
+    RuleSet rules,
+    ReadinessFramework framework,
+    ProbeStore probes,
+    PortalClock clock,
+    IEnumerable<IFlagSubscriber> subscribers,
+    ILogger<FlagEvaluator> logger)
+{
+    /// <summary>Agencies evaluated per transaction by <see cref="EvaluateAllAsync"/>: bounds the locks one transaction holds.</summary>
+    public const int BatchSize = 250;
+
+    private const int LockClass = 727100;
+    private const int Attempts = 3;
+
+    public async Task<EvaluationSummary> EvaluateAllAsync(CancellationToken ct)
+    {
+        IReadOnlyList<Guid> ids;
+        await using (var query = store.QuerySession())
+        {
+            ids = await query.Query<AgencySummary>().Select(a => a.Id).ToListAsync(ct);
+        }
+
+        var summary = await EvaluateAsync(ids, ct);
+        LogEvaluatedAll(summary.Agencies, summary.Raised, summary.Updated, summary.Resolved);
+        return summary;
+    }
+
+    public async Task<EvaluationSummary> EvaluateAsync(IReadOnlyCollection<Guid> agencyIds, CancellationToken ct)
+    {
+        var total = EvaluationSummary.None;
+        foreach (var batch in agencyIds.Distinct().Order().Chunk(BatchSize))
+        {
+            total = total.Plus(await EvaluateBatchWithRetryAsync(batch, ct));
+        }
+
+        return total;
+    }
+
+    private async Task<EvaluationSummary> EvaluateBatchWithRetryAsync(Guid[] batch, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await EvaluateBatchAsync(batch, ct);
+            }
+            catch (Exception e) when (attempt < Attempts && e is ConcurrencyException or ExistingStreamIdCollisionException)
+            {
+                // An acknowledgement landed on a flag between our read and our write: read again and redo.
+                LogRetry(batch.Length, attempt);
+            }
+        }
+    }
+
+    private async Task<EvaluationSummary> EvaluateBatchAsync(Guid[] ids, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(ct);
+        await LockAsync(session.Connection!, ids, ct);
+
+        var summaries = await session.LoadManyAsync<AgencySummary>(ct, ids);
+        var timelines = (await session.LoadManyAsync<AgencyTimeline>(ct, ids)).ToDictionary(t => t.Id);
+        var flags = (await session.Query<Flag>().Where(f => f.AgencyId.IsOneOf(ids)).ToListAsync(ct)).ToLookup(f => f.AgencyId);
+        var evidence = await EvidenceAsync(session, ids, ct);
+        var at = clock.Now;
+        var active = rules.ActiveIds;
+
+        var notices = new List<FlagNotice>();
+        int raised = 0, updated = 0, resolved = 0;
+        foreach (var agency in summaries)
+        {
+            var history = timelines.TryGetValue(agency.Id, out var timeline) ? timeline.Changes : [];
+            var facts = new AgencyFacts(agency.Id, at, history, evidence.GetValueOrDefault(agency.Id) ?? MeasuredEvidence.None);
+            var current = flags[agency.Id].ToList();
+            var changes = FlagReconciler.Reconcile(agency.Id, OutOfStepRules.Evaluate(facts, rules, framework), current, at, active);
+            foreach (var change in changes)
+            {
+                var before = current.FirstOrDefault(f => f.Id == change.FlagId);
+                if (change.IsNew)
+                {
+                    session.Events.StartStream<Flag>(change.FlagId, change.Event);
+                }
+                else
+                {
+                    var stream = await session.Events.FetchForWriting<Flag>(change.FlagId, ct);
+                    stream.AppendOne(change.Event);
+                }
+
+                switch (change.Event)
+                {
+                    case FlagRaised:
+                        raised++;
+                        notices.Add(Notice(FlagNoticeKind.Raised, before, change, agency, at));
+                        break;
+                    case FlagResolved:
+                        resolved++;
+                        notices.Add(Notice(FlagNoticeKind.Resolved, before, change, agency, at));
+                        break;
+                    default:
+                        updated++;
+                        break;
+                }
+            }
+        }
+
+        if (notices.Count > 0)
+        {
+            foreach (var subscriber in subscribers)
+            {
+                subscriber.Stage(session, notices);
+            }
+        }
+
+        await session.SaveChangesAsync(ct);
+        if (notices.Count > 0)
+        {
+            await NotifyCommittedAsync(notices, ct);
+        }
+
+        foreach (var notice in notices)
+        {
+            LogFlagChanged(notice.Agency.Name, notice.Flag.RuleId, notice.Flag.Subject, notice.Kind);
+        }
+
+        return new EvaluationSummary(summaries.Count, raised, updated, resolved);
+    }
+
+    private async Task NotifyCommittedAsync(IReadOnlyList<FlagNotice> notices, CancellationToken ct)
+    {
+        foreach (var subscriber in subscribers)
+        {
+            try
+            {
+                await subscriber.CommittedAsync(notices, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                LogSubscriberFailed(e, subscriber.GetType().Name);
+            }
+        }
+    }
+
+    private static FlagNotice Notice(FlagNoticeKind kind, Flag? before, FlagChange change, AgencySummary agency, DateTimeOffset at) =>
+        new(kind, Flag.Evolve(before, change.Event)!, new FlagAgency(agency.Id, agency.Name, agency.Sector, agency.Jurisdiction, agency.Leads), at);
+
+    /// <summary>One advisory lock per agency, in hash order so that batches never wait on each other in a cycle.</summary>
+    private static async Task LockAsync(NpgsqlConnection connection, Guid[] ids, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT count(pg_advisory_xact_lock(@class, h)) FROM (SELECT DISTINCT hashtext(x::text) AS h FROM unnest(@ids) AS x ORDER BY 1) AS s",
+            connection);
+        command.Parameters.AddWithValue("class", LockClass);
+        command.Parameters.AddWithValue("ids", ids);
+        await command.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>The agencies' registered endpoints (retired ones left out) with their 7-day SLO reports.</summary>
+    private async Task<Dictionary<Guid, MeasuredEvidence>> EvidenceAsync(IQuerySession session, Guid[] ids, CancellationToken ct)
+    {
+        var endpoints = await session.Query<InferenceEndpoint>().Where(e => e.AgencyId.IsOneOf(ids) && !e.Retired).ToListAsync(ct);
+        if (endpoints.Count == 0)
+        {
+            return [];
+        }
+
+        var stats = await probes.WindowStatsAsync(SloWindow.Week, endpoints.Select(e => e.Id).ToList(), ct);
+        return endpoints.GroupBy(e => e.AgencyId).ToDictionary(
+            g => g.Key,
+            g => new MeasuredEvidence(g.OrderBy(e => e.Settings.Name, StringComparer.Ordinal).Select(e => new EndpointMeasure(
+                e.Id, e.Settings.Name, e.Settings.Slo,
+                SloMath.Evaluate(SloWindow.Week, stats.GetValueOrDefault(e.Id) ?? ProbeQueries.EmptyStats(), e.Settings.Slo))).ToList()));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Out-of-step evaluation of {Agencies} agencies: {Raised} raised, {Updated} updated, {Resolved} resolved")]
+    private partial void LogEvaluatedAll(int agencies, int raised, int updated, int resolved);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Flag {Rule}/{Subject} of {Agency}: {Kind}")]
+    private partial void LogFlagChanged(string agency, string rule, string subject, FlagNoticeKind kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Out-of-step evaluation of {Agencies} agencies met a concurrent change (attempt {Attempt}); evaluating again")]
+    private partial void LogRetry(int agencies, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Flag subscriber {Subscriber} failed after commit; its own backstop must catch up")]
+    private partial void LogSubscriberFailed(Exception e, string subscriber);
+}
