@@ -66,14 +66,12 @@ public static class FlagRollups
 {
     public const int TrendMonths = 18;
 
-    /// <summary>The four lead rules of the product: compute ahead of data, operations ahead of governance and skills, data ahead of governance.</summary>
-    public static IReadOnlyList<LeadPair> DefaultLeadPairs { get; } =
-    [
-        new(Layer.Compute, Layer.Data),
-        new(Layer.Operations, Layer.Governance),
-        new(Layer.Operations, Layer.Skills),
-        new(Layer.Data, Layer.Governance),
-    ];
+    /// <summary>The layer pairs of the enabled lead rules, in rules-file order, each pair once.</summary>
+    public static IReadOnlyList<LeadPair> LeadPairs(RuleSet rules) => rules.Active
+        .Where(r => r.Kind == LeadRule.KindName)
+        .Select(r => new LeadPair(r.Layer("lead"), r.Layer("lag")))
+        .Distinct()
+        .ToList();
 
     /// <summary>
     /// One roll-up per group (<paramref name="groupOf"/>: the sector or the jurisdiction), counting only open flags of

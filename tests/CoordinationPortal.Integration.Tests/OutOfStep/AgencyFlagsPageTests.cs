@@ -55,6 +55,7 @@ public sealed partial class AgencyFlagsPageTests(PortalFixture portal)
         Assert.Contains("Open flags (1)", open, StringComparison.Ordinal);
         Assert.Contains("Compute is at level 4 but Data is at level 2: compute is scaling faster than data quality.", open, StringComparison.Ordinal);
         Assert.Contains("data-rule=\"compute-leads-data\"", open, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">Compute ahead of data</th>", open, StringComparison.Ordinal); // the rule's title
         Assert.Contains("▲</span> High", open, StringComparison.Ordinal); // severity as a shape and a word, not a colour
         Assert.Contains("Not acknowledged yet", open, StringComparison.Ordinal);
         Assert.DoesNotContain("staleness", open, StringComparison.Ordinal);

@@ -11,6 +11,15 @@ public sealed class FlagRollupTests
 {
     private static readonly TimeSpan India = TimeSpan.FromHours(5.5);
 
+    /// <summary>The lead rules of the seeded rules file (checked below).</summary>
+    private static readonly IReadOnlyList<LeadPair> LeadPairs =
+    [
+        new(Layer.Compute, Layer.Data),
+        new(Layer.Operations, Layer.Governance),
+        new(Layer.Operations, Layer.Skills),
+        new(Layer.Data, Layer.Governance),
+    ];
+
     private static AgencySummary Agency(string sector, double? compute, double? data, double? governance = 50, double? skills = 50, double? operations = 50, string jurisdiction = "national") =>
         new()
         {
@@ -48,6 +57,19 @@ public sealed class FlagRollupTests
     }
 
     [Fact]
+    public void the_pairs_compared_are_those_of_the_enabled_lead_rules()
+    {
+        var seeded = RuleSetParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "seed-data", "out-of-step-rules.json")));
+        Assert.Equal(LeadPairs, FlagRollups.LeadPairs(seeded));
+
+        var withoutFirst = seeded with
+        {
+            Rules = seeded.Rules.Select(r => r.Id == "compute-leads-data" ? r with { Enabled = false } : r).ToList(),
+        };
+        Assert.Equal(LeadPairs.Skip(1), FlagRollups.LeadPairs(withoutFirst));
+    }
+
+    [Fact]
     public void the_largest_gap_is_the_mean_level_difference_of_the_lead_pair_furthest_apart()
     {
         // Compute − Data in levels: (75 − 25)/25 = 2.0 and (50 − 40)/25 = 0.4 → mean 1.2. The third agency has no Data score.
@@ -59,7 +81,7 @@ public sealed class FlagRollupTests
             Agency("health", 100, null, governance: 30, operations: 50),
         };
 
-        var gap = FlagRollups.LargestGap(agencies, FlagRollups.DefaultLeadPairs);
+        var gap = FlagRollups.LargestGap(agencies, LeadPairs);
 
         Assert.NotNull(gap);
         Assert.Equal(new LeadPair(Layer.Compute, Layer.Data), gap.Pair);
@@ -72,7 +94,7 @@ public sealed class FlagRollupTests
     {
         var agencies = new[] { Agency("energy", 50, 45, governance: 25, operations: 100) };
 
-        var gap = FlagRollups.LargestGap(agencies, FlagRollups.DefaultLeadPairs);
+        var gap = FlagRollups.LargestGap(agencies, LeadPairs);
 
         Assert.Equal(new LeadPair(Layer.Operations, Layer.Governance), gap!.Pair);
         Assert.Equal(3.0, gap.MeanLevels, 9);
@@ -81,10 +103,10 @@ public sealed class FlagRollupTests
     [Fact]
     public void no_gap_is_reported_when_no_lead_layer_is_ahead_on_average_or_nothing_is_scored()
     {
-        Assert.Null(FlagRollups.LargestGap([Agency("x", 25, 75, governance: 100, operations: 25, skills: 50)], FlagRollups.DefaultLeadPairs));
-        Assert.Null(FlagRollups.LargestGap([Agency("x", 50, 50, 50, 50, 50)], FlagRollups.DefaultLeadPairs));
-        Assert.Null(FlagRollups.LargestGap([Agency("x", null, null, null, null, null)], FlagRollups.DefaultLeadPairs));
-        Assert.Null(FlagRollups.LargestGap([], FlagRollups.DefaultLeadPairs));
+        Assert.Null(FlagRollups.LargestGap([Agency("x", 25, 75, governance: 100, operations: 25, skills: 50)], LeadPairs));
+        Assert.Null(FlagRollups.LargestGap([Agency("x", 50, 50, 50, 50, 50)], LeadPairs));
+        Assert.Null(FlagRollups.LargestGap([Agency("x", null, null, null, null, null)], LeadPairs));
+        Assert.Null(FlagRollups.LargestGap([], LeadPairs));
     }
 
     [Fact]
@@ -107,7 +129,7 @@ public sealed class FlagRollupTests
             OpenFlag(stranger, "spread", FlagSeverity.High, At(2026, 1, 1)),
         };
 
-        var rows = FlagRollups.ByGroup([a, b, c, d], flags, x => x.Sector, FlagRollups.DefaultLeadPairs);
+        var rows = FlagRollups.ByGroup([a, b, c, d], flags, x => x.Sector, LeadPairs);
 
         Assert.Equal(["health", "finance"], rows.Select(r => r.Code).ToList());
         var health = rows[0];
@@ -131,7 +153,7 @@ public sealed class FlagRollupTests
         var b = Agency("finance", 75, 25, jurisdiction: "IN-KA");
         var c = Agency("finance", 75, 25, jurisdiction: "national");
 
-        var rows = FlagRollups.ByGroup([a, b, c], [OpenFlag(b.Id, "spread", FlagSeverity.High, At(2026, 1, 1))], x => x.Jurisdiction, FlagRollups.DefaultLeadPairs);
+        var rows = FlagRollups.ByGroup([a, b, c], [OpenFlag(b.Id, "spread", FlagSeverity.High, At(2026, 1, 1))], x => x.Jurisdiction, LeadPairs);
 
         var karnataka = Assert.Single(rows, r => r.Code == "IN-KA");
         Assert.Equal((2, 1), (karnataka.Agencies, karnataka.Flagged));

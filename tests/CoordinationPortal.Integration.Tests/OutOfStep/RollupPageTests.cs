@@ -132,7 +132,9 @@ public sealed partial class RollupPageTests(PortalFixture portal)
         Assert.Equal(before.Count, after.Count);
         var today = LocalDate(now);
         var monthEnds = FlagRollups.MonthEnds(today, FlagRollups.TrendMonths);
-        for (var i = 0; i < after.Count; i++)
+        // The last point is today: a flag the evaluator raises or resolves meanwhile (in the background, after another
+        // test's change) counts there, never at a month end already past, so the past points must differ by exactly ours.
+        for (var i = 0; i < after.Count - 1; i++)
         {
             var end = monthEnds[i];
             var high = LocalDate(now.AddDays(-100)) <= end && LocalDate(now.AddDays(-40)) > end ? 1 : 0;
@@ -140,7 +142,7 @@ public sealed partial class RollupPageTests(PortalFixture portal)
             Assert.Equal((before[i].High + high, before[i].Medium + medium, before[i].Low, before[i].Total + high + medium), after[i]);
         }
 
-        Assert.True(after.Where((r, i) => r != before[i]).Any(), "the window covers the new flags");
+        Assert.True(after.SkipLast(1).Where((r, i) => r != before[i]).Any(), "the window covers the new flags");
         Assert.Equal(4, SeriesLine().Count(Part(html, "flag-trend")));
     }
 

@@ -7,16 +7,11 @@ using Microsoft.Extensions.Localization;
 namespace CoordinationPortal.Web.OutOfStep.Pages;
 
 /// <summary>How the agency page and the roll-ups name flags and rules in the reader's language.</summary>
-public sealed class FlagText(IStringLocalizer<SharedResource> text, IServiceProvider services, PortalClock clock)
+public sealed class FlagText(IStringLocalizer<SharedResource> text, RuleSet rules, PortalClock clock)
 {
-    // Resolved lazily: the rule set is registered by the evaluation module; without it a flag is named by its rule id.
-    private readonly Lazy<RuleSet?> _rules = new(() => services.GetService<RuleSet>());
-
-    public RuleSet? Rules => _rules.Value;
-
     /// <summary>The title of the rule in the current language, or its id if the rule is no longer in the rules file.</summary>
     public string RuleTitle(string ruleId) =>
-        Rules?.Rules.FirstOrDefault(r => r.Id == ruleId)?.Title.For(Display.Language) ?? ruleId;
+        rules.Rules.FirstOrDefault(r => r.Id == ruleId)?.Title.For(Display.Language) ?? ruleId;
 
     public string Severity(FlagSeverity severity) => text["AgencyFlags.Severity." + severity].Value;
 
