@@ -66,6 +66,9 @@ public static class FlagRollups
 {
     public const int TrendMonths = 18;
 
+    /// <summary>The smallest mean gap reported: anything less shows as 0.0 levels.</summary>
+    public const double MinReportedGap = 0.05;
+
     /// <summary>The layer pairs of the enabled lead rules, in rules-file order, each pair once.</summary>
     public static IReadOnlyList<LeadPair> LeadPairs(RuleSet rules) => rules.Active
         .Where(r => r.Kind == LeadRule.KindName)
@@ -110,7 +113,8 @@ public static class FlagRollups
 
     /// <summary>
     /// For each pair, the mean of level(lead) − level(lag) over the agencies that have both layers scored; the largest
-    /// positive one (the first pair wins a tie), or null when no lead layer is ahead on average.
+    /// positive one (the first pair wins a tie), or null when no lead layer is ahead on average by at least
+    /// <see cref="MinReportedGap"/>.
     /// </summary>
     public static LeadGap? LargestGap(IEnumerable<AgencySummary> agencies, IReadOnlyList<LeadPair> pairs)
     {
@@ -127,8 +131,9 @@ public static class FlagRollups
                 continue;
             }
 
+            // A gap that would read as "0.0 levels" is no lag at all.
             var mean = gaps.Average();
-            if (mean > 0 && (largest is null || mean > largest.MeanLevels))
+            if (mean >= MinReportedGap && (largest is null || mean > largest.MeanLevels))
             {
                 largest = new LeadGap(pair, mean, gaps.Count);
             }

@@ -1,4 +1,5 @@
 using CoordinationPortal.Domain;
+using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Components.Common;
@@ -105,6 +106,8 @@ public sealed class FlagRollupTests
     {
         Assert.Null(FlagRollups.LargestGap([Agency("x", 25, 75, governance: 100, operations: 25, skills: 50)], LeadPairs));
         Assert.Null(FlagRollups.LargestGap([Agency("x", 50, 50, 50, 50, 50)], LeadPairs));
+        Assert.Null(FlagRollups.LargestGap([Agency("x", 51, 50, 50, 50, 50)], LeadPairs)); // 0.04 levels would read "0.0"
+        Assert.Equal(0.08, FlagRollups.LargestGap([Agency("x", 52, 50, 50, 50, 50)], LeadPairs)!.MeanLevels, 9);
         Assert.Null(FlagRollups.LargestGap([Agency("x", null, null, null, null, null)], LeadPairs));
         Assert.Null(FlagRollups.LargestGap([], LeadPairs));
     }
@@ -248,4 +251,68 @@ public sealed class FlagRollupTests
             },
             markers);
     }
+
+    private static ReadinessFramework Framework() =>
+        FrameworkParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "seed-data", "framework", "readiness-framework.v1.json")));
+
+    private static RuleSet SeededRules() =>
+        RuleSetParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "seed-data", "out-of-step-rules.json")));
+
+    [Fact]
+    public void every_seeded_rule_has_a_worked_example_that_the_rule_flags()
+    {
+        var framework = Framework();
+        foreach (var rule in SeededRules().Active)
+        {
+            var example = Example(rule, framework);
+            var finding = Assert.Single(example.Findings);
+            Assert.Equal(rule.Id, finding.RuleId);
+            Assert.NotEmpty(finding.Figures);
+            Assert.DoesNotContain("{", finding.Explanation.En, StringComparison.Ordinal); // every placeholder filled
+            Assert.DoesNotContain("{", finding.Explanation.Hi, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void the_lead_example_is_the_smallest_whole_gap_above_the_margin_and_cites_it()
+    {
+        var rule = SeededRules().Rules.Single(r => r.Id == "compute-leads-data");
+
+        var example = Example(rule, Framework());
+
+        Assert.Equal(75, example.Scores[Layer.Compute]);
+        Assert.Equal(25, example.Scores[Layer.Data]);
+        var finding = Assert.Single(example.Findings);
+        Assert.Contains(new Figure("gapLevels", 2), finding.Figures);
+        Assert.StartsWith("Compute is at level 4.0 but Data is at level 2.0", finding.Explanation.En, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void examples_follow_the_settings_a_rules_file_gives()
+    {
+        var framework = Framework();
+        var rules = SeededRules().Rules;
+        var lead = rules.Single(r => r.Id == "operations-leads-skills");
+        var wider = lead with { Settings = new Dictionary<string, string>(lead.Settings) { ["marginLevels"] = "2.5" } };
+        var velocity = rules.Single(r => r.Kind == "velocity");
+        var falling = velocity with { Settings = new Dictionary<string, string>(velocity.Settings) { ["flatMaxChangeLevels"] = "-1", ["minRiseLevels"] = "1.5" } };
+        var stale = rules.Single(r => r.Kind == "staleness");
+        var shorter = stale with { Settings = new Dictionary<string, string> { ["staleDays"] = "30" } };
+
+        Assert.Contains(new Figure("gapLevels", 3), Assert.Single(Example(wider, framework).Findings).Figures);
+        var fell = Assert.Single(Example(falling, framework).Findings);
+        Assert.Contains(new Figure("laggardChange", -1), fell.Figures);
+        Assert.Contains(new Figure("riseLevels", 2), fell.Figures);
+        Assert.Equal("Data", Assert.Single(Example(shorter, framework).Findings).Subject);
+    }
+
+    [Fact]
+    public void a_kind_without_an_example_gets_none()
+    {
+        var rule = SeededRules().Rules[0] with { Kind = "slipping-commitments" };
+        Assert.Null(WorkedExamples.For(rule, Framework()));
+    }
+
+    private static WorkedExample Example(RuleDefinition rule, ReadinessFramework framework) =>
+        WorkedExamples.For(rule, framework) ?? throw new InvalidOperationException($"No example for {rule.Id}");
 }

@@ -193,6 +193,49 @@ public sealed partial class RollupPageTests(PortalFixture portal)
         Assert.Contains("Imbalance penalty", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task the_methodology_page_works_an_example_through_every_rule_and_index()
+    {
+        using var client = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync("/framework"));
+        var rules = RuleSetParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "seed-data", "out-of-step-rules.json")));
+
+        Assert.Contains("id=\"out-of-step\"", html, StringComparison.Ordinal); // the agency page's flags link here
+        Assert.Equal(rules.Active.Count(), ExampleArticle().Count(html));
+        foreach (var rule in rules.Active)
+        {
+            var start = html.IndexOf($"data-rule=\"{rule.Id}\" data-testid=\"rule-example\"", StringComparison.Ordinal);
+            Assert.True(start >= 0, $"No worked example for {rule.Id}");
+            var article = html[start..html.IndexOf("</article>", start, StringComparison.Ordinal)];
+            Assert.Contains(rule.Title.En, article, StringComparison.Ordinal);
+            Assert.Contains("data-testid=\"worked-finding\"", article, StringComparison.Ordinal);
+            Assert.DoesNotContain("worked-no-finding", article, StringComparison.Ordinal);
+        }
+
+        // The lead rule's example, as the rule itself explains it (computed, not typed: see the rule's tests).
+        Assert.Contains("Compute is at level 4.0 but Data is at level 2.0: compute is scaling faster than data quality improves (2.0 levels apart, more than the margin of 1.0).", html, StringComparison.Ordinal);
+        Assert.Contains("example-llm was available 97.02% of the time", html, StringComparison.Ordinal);
+
+        // The indices, step by step, for the profile 75, 25, 50, 50, 50.
+        var index = Scores.Index([75, 25, 50, 50, 50]);
+        Assert.Contains($"The sum (75 + 25 + 50 + 50 + 50) ÷ 5 = {index.Mean.ToString("0.0", CultureInfo.InvariantCulture)}", html, StringComparison.Ordinal);
+        Assert.Contains($"= {index.Geometric.ToString("0.0", CultureInfo.InvariantCulture)}", html, StringComparison.Ordinal);
+        Assert.Contains($"index M − S × cv = {index.Balanced.ToString("0.0", CultureInfo.InvariantCulture)}.", html, StringComparison.Ordinal);
+        Assert.Contains($"= {index.ImbalancePenalty.ToString("0.0", CultureInfo.InvariantCulture)}: what being out of step costs", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task the_methodology_reads_in_hindi_when_hindi_is_chosen()
+    {
+        using var client = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+        using var switched = await client.GetAsync("/culture?culture=hi-IN&returnUrl=/framework");
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync("/framework"));
+
+        Assert.Contains("असंतुलन फ़्लैग कैसे उठाए जाते हैं", html, StringComparison.Ordinal);
+        Assert.Contains("कंप्यूट स्तर 4.0 पर है, लेकिन डेटा स्तर 2.0 पर है", html, StringComparison.Ordinal);
+        Assert.Contains("कंप्यूट डेटा से आगे", html, StringComparison.Ordinal);
+    }
+
     private static string Score(double value) => value.ToString("0", CultureInfo.InvariantCulture);
 
     private static DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(India).DateTime);
@@ -210,6 +253,9 @@ public sealed partial class RollupPageTests(PortalFixture portal)
             .Select(m => (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
                 int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture)))
             .ToList();
+
+    [GeneratedRegex("<article class=\"rule-example\"")]
+    private static partial Regex ExampleArticle();
 
     [GeneratedRegex("<td class=\"number\">([^<]*)</td>")]
     private static partial Regex NumberCell();
