@@ -156,7 +156,7 @@ internal static class FlagBenchmark
         await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
         var timelines = await session.Query<AgencyTimeline>().ToListAsync(ct);
         var at = DateTimeOffset.UtcNow;
-        return ([.. timelines.Select(t => new AgencyFacts(t.Id, at, t.Changes, MeasuredEvidence.None))],
+        return ([.. timelines.Select(t => new AgencyFacts(t.Id, at, t.Changes(), MeasuredEvidence.None))],
             services.GetRequiredService<RuleSet>(), services.GetRequiredService<ReadinessFramework>());
     }
 
