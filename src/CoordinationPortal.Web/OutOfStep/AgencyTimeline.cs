@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 using CoordinationPortal.Domain;
 using CoordinationPortal.Domain.Agencies;
@@ -27,8 +26,8 @@ public readonly record struct TimelineEntry(
 public sealed record AgencyTimeline
 {
     public Guid Id { get; init; }
-    public ImmutableList<TimelineIndicator> Indicators { get; init; } = [];
-    public ImmutableList<TimelineEntry> Entries { get; init; } = [];
+    public IReadOnlyList<TimelineIndicator> Indicators { get; init; } = [];
+    public IReadOnlyList<TimelineEntry> Entries { get; init; } = [];
 
     /// <summary>The history as the rules take it.</summary>
     public IReadOnlyList<LevelChange> Changes()
@@ -57,12 +56,19 @@ public sealed record AgencyTimeline
     /// <summary>Appends in order; a back-dated assessment (imported history) goes where its business time puts it.</summary>
     private AgencyTimeline With(IndicatorAssessed a)
     {
+        // Plain arrays, copied on each assessment: they load several times faster than immutable collections, and a
+        // timeline holds a few hundred entries at most.
         var indicators = Indicators;
-        var position = indicators.FindIndex(i => i.Id == a.IndicatorId);
+        var position = -1;
+        for (var i = 0; i < indicators.Count && position < 0; i++)
+        {
+            position = indicators[i].Id == a.IndicatorId ? i : -1;
+        }
+
         if (position < 0)
         {
             position = indicators.Count;
-            indicators = indicators.Add(new TimelineIndicator(a.IndicatorId, a.Layer));
+            indicators = [.. indicators, new TimelineIndicator(a.IndicatorId, a.Layer)];
         }
 
         var entry = new TimelineEntry(position, a.Level, a.At.ToUnixTimeSeconds());
@@ -72,7 +78,7 @@ public sealed record AgencyTimeline
             index--;
         }
 
-        return this with { Indicators = indicators, Entries = Entries.Insert(index, entry) };
+        return this with { Indicators = indicators, Entries = [.. Entries.Take(index), entry, .. Entries.Skip(index)] };
     }
 }
 
