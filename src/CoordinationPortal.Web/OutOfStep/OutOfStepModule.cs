@@ -10,6 +10,9 @@ public static class OutOfStepModule
 {
     public static WebApplicationBuilder AddOutOfStep(this WebApplicationBuilder builder)
     {
+        builder.Services.AddScoped<FlagQueries>();
+        builder.Services.AddScoped<FlagCommandHandler>();
+        builder.Services.AddScoped<RuleTitles>();
         return builder;
     }
 
