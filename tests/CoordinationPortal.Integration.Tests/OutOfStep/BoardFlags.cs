@@ -26,6 +26,26 @@ internal static class BoardFlags
         return id;
     }
 
+    /// <summary>Many flags of one rule for one agency (one per subject), raised a minute apart, oldest first.</summary>
+    public static async Task<IReadOnlyList<Guid>> RaiseManyAsync(PortalFixture portal, Guid agencyId, string ruleId, int count)
+    {
+        await using var session = portal.Factory.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        var start = DateTimeOffset.UtcNow.AddDays(-1);
+        var ids = new List<Guid>();
+        for (var i = 0; i < count; i++)
+        {
+            var subject = "s" + i.ToString("000", System.Globalization.CultureInfo.InvariantCulture);
+            var id = FlagIds.For(agencyId, ruleId, subject);
+            session.Events.StartStream<Flag>(id, new FlagRaised(
+                id, agencyId, ruleId, "staleness", subject, FlagSeverity.Low, [Layer.Skills], [new Figure("days", 200 + i)],
+                new LocalizedText($"Not assessed for {200 + i} days.", $"{200 + i} दिनों से आकलन नहीं हुआ।"), 1, start.AddMinutes(i)));
+            ids.Add(id);
+        }
+
+        await session.SaveChangesAsync();
+        return ids;
+    }
+
     public static Task ResolveAsync(PortalFixture portal, Guid flagId) =>
         AppendAsync(portal, flagId, isNew: false, new FlagResolved(flagId, ResolutionReason.ConditionCleared, DateTimeOffset.UtcNow));
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using CoordinationPortal.Domain;
 using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Integration.Tests.Infrastructure;
@@ -42,7 +43,8 @@ public sealed class FlagBoardPageTests(PortalFixture portal)
         Assert.Contains("Open", row, StringComparison.Ordinal);
         Assert.DoesNotContain("Acknowledge flag", html, StringComparison.Ordinal);
         Assert.DoesNotContain("_handler", row, StringComparison.Ordinal);
-        Assert.Contains("Flags shown: 1", html, StringComparison.Ordinal);
+        Assert.Contains("Flags 1–1 of 1", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"flag-pager\"", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -168,6 +170,29 @@ public sealed class FlagBoardPageTests(PortalFixture portal)
         Assert.Contains("Based on what I saw first.", Row(posted.Html, id), StringComparison.Ordinal); // the note is kept
         Assert.Contains("name=\"Input.ExpectedVersion\" value=\"2\"", Row(posted.Html, id), StringComparison.Ordinal);
         Assert.Equal(FlagStatus.Open, (await LoadAsync(portal, id))!.Status);
+    }
+
+    [Fact]
+    public async Task a_long_board_is_split_into_pages_that_keep_the_filters()
+    {
+        var rule = NewRule("pages");
+        var ids = await RaiseManyAsync(portal, Demo.OtherAgency, rule, 105);
+        using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+
+        var first = await PageAsync(viewer, $"/flags?rule={rule}&sort=raised-asc");
+        Assert.Equal(100, Regex.Count(first, "<tr data-flag="));
+        Assert.Contains("Flags 1–100 of 105", first, StringComparison.Ordinal);
+        Assert.Contains("Page 1 of 2", first, StringComparison.Ordinal);
+        Assert.Contains($"data-flag=\"{ids[0]}\"", first, StringComparison.Ordinal);
+        var next = $"/flags?rule={rule}&sort=raised-asc&page=2";
+        Assert.Contains($"href=\"{next}\" rel=\"next\"", first, StringComparison.Ordinal);
+
+        var second = await PageAsync(viewer, next);
+        Assert.Equal(5, Regex.Count(second, "<tr data-flag="));
+        Assert.Contains("Flags 101–105 of 105", second, StringComparison.Ordinal);
+        Assert.Contains($"data-flag=\"{ids[^1]}\"", second, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-flag=\"{ids[0]}\"", second, StringComparison.Ordinal);
+        Assert.Contains("rel=\"prev\"", second, StringComparison.Ordinal);
     }
 
     [Fact]
