@@ -36,6 +36,9 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The running portal's services, for tests that put data in place the way a job would (e.g. flags).</summary>
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The portal has not started.");
+
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
     public async Task InitializeAsync()

@@ -141,6 +141,7 @@ public static class HostingExtensions
         app.MapAccountEndpoints();
         app.MapAgencyApi();
         app.MapEndpointApi();
+        app.MapFlagApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -99,7 +99,7 @@ public sealed partial class FlagEvaluator(
         int raised = 0, updated = 0, resolved = 0;
         foreach (var agency in summaries)
         {
-            var history = timelines.TryGetValue(agency.Id, out var timeline) ? timeline.Changes : [];
+            var history = timelines.TryGetValue(agency.Id, out var timeline) ? timeline.Changes() : [];
             var facts = new AgencyFacts(agency.Id, at, history, evidence.GetValueOrDefault(agency.Id) ?? MeasuredEvidence.None);
             var current = flags[agency.Id].ToList();
             var changes = FlagReconciler.Reconcile(agency.Id, OutOfStepRules.Evaluate(facts, rules, framework), current, at, active);

@@ -23,6 +23,9 @@ public static class OutOfStepModule
         builder.Services.AddScoped<FlagEvaluationJob>();
         builder.Services.AddSingleton<FlagEvaluationRequests>();
         builder.Services.AddHostedService<FlagEvaluationWorker>();
+        builder.Services.AddScoped<FlagQueries>();
+        builder.Services.AddScoped<FlagCommandHandler>();
+        builder.Services.AddSingleton<RuleTitles>();
         builder.Services.AddFlagViews();
         return builder;
     }

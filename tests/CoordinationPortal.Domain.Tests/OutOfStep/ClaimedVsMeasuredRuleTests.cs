@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Domain.Probes;
 
@@ -23,7 +25,7 @@ public sealed class ClaimedVsMeasuredRuleTests
                 SloWindow.Week, 2016, a, ttftP95 / 2, ttftP95, 25, 50,
                 a >= targets.AvailabilityPercent, SloMath.MeetsTtft(ttftP95, targets.P95TtftMs), true)
             : new SloReport(SloWindow.Week, 0, null, null, null, null, null, null, null, null);
-        return new EndpointMeasure(new Guid(Convert.ToHexString(System.Text.Encoding.ASCII.GetBytes(name.PadRight(16)[..16]))), name, targets, report);
+        return new EndpointMeasure(new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(name)).AsSpan(0, 16)), name, targets, report);
     }
 
     private static MeasuredEvidence Measured(params EndpointMeasure[] endpoints) => new(endpoints);

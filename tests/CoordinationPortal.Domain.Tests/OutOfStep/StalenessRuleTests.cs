@@ -85,6 +85,21 @@ public sealed class StalenessRuleTests
         Assert.Empty(Rules.Evaluate(facts, Stale));
     }
 
+    [Theory]
+    [InlineData(270, true)] // within staleDays: the other layer counts as assessed since
+    [InlineData(271, false)] // both over the limit: neither is singled out
+    public void another_layer_assessed_up_to_the_limit_counts_as_recent(int otherDaysAgo, bool raised)
+    {
+        var facts = new History()
+            .Assess(Layer.Governance, 3, Now.AddDays(-400))
+            .Assess(Layer.Data, 3, Now.AddDays(-otherDaysAgo))
+            .At(Now);
+
+        var findings = Rules.Evaluate(facts, Stale);
+
+        Assert.Equal(raised ? ["Governance"] : [], findings.Select(f => f.Subject));
+    }
+
     [Fact]
     public void a_layer_never_assessed_is_not_stale()
     {

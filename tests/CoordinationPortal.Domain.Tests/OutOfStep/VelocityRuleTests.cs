@@ -74,11 +74,11 @@ public sealed class VelocityRuleTests
 
         Assert.Equal(-0.1, finding.Figures.Single(f => f.Name == "laggardChange").Value);
         Assert.Equal(
-            "Over the last 180 days Compute rose from level 2.0 to 4.0 (+2.0), while Data went from level 2.0 to 1.9 (-0.1): "
+            "Over the last 180 days Compute rose from level 2.0 to 4.0 (+2.0), while Data was at level 2.0 and is now at 1.9 (-0.1): "
             + "one layer advances while another stalls or slips back.",
             finding.Explanation.En);
         Assert.Equal(
-            "पिछले 180 दिनों में कंप्यूट स्तर 2.0 से बढ़कर 4.0 पर पहुँचा (+2.0), जबकि डेटा स्तर 2.0 से 1.9 पर रहा (-0.1): "
+            "पिछले 180 दिनों में कंप्यूट का स्तर 2.0 से बढ़कर 4.0 हो गया (+2.0), जबकि डेटा का स्तर 2.0 था और अब 1.9 है (-0.1): "
             + "एक परत आगे बढ़ रही है जबकि दूसरी ठहरी हुई है या पीछे जा रही है।",
             finding.Explanation.Hi);
     }

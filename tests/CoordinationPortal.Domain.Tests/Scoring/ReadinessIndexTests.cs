@@ -33,6 +33,52 @@ public sealed class ReadinessIndexTests
     }
 
     [Fact]
+    public void the_worked_example_of_one_layer_ahead_and_one_behind()
+    {
+        // Layers 75, 25, 50, 50, 50 (levels 4, 2, 3, 3, 3: Compute ahead, Data behind).
+        // Mean M = 250 / 5 = 50.
+        // Deviations 25, −25, 0, 0, 0: S² = (625 + 625) / 5 = 250, S = 15.811388…; cv = S / M = 0.316227…
+        // MPI = M − S·cv = M − S² / M = 50 − 250 / 50 = 45; the imbalance costs 50 − 45 = 5 points.
+        // Geometric mean = (75 · 25 · 50 · 50 · 50)^(1/5) = 234 375 000^(1/5) = 47.204375… (47.2^5 = 234 266 394, just under).
+        var index = Scores.Index([75.0, 25, 50, 50, 50]);
+
+        Assert.Equal(50, index.Mean, 10);
+        Assert.Equal(45, index.Balanced, 10);
+        Assert.Equal(5, index.ImbalancePenalty, 10);
+        Assert.Equal(47.2044, index.Geometric, 4);
+        Assert.True(index.Balanced < index.Geometric && index.Geometric < index.Mean);
+    }
+
+    [Fact]
+    public void the_same_example_from_indicator_levels_through_layer_scores()
+    {
+        // Every indicator of a layer at one level puts the layer at that level: 4, 2, 3, 3, 3 → 75, 25, 50, 50, 50.
+        var framework = Framework.SmallFramework.Instance;
+        int[] levels = [4, 2, 3, 3, 3];
+        var assessed = framework.Layers.SelectMany(l => l.Indicators.Select(i => (i.Id, Level: levels[(int)l.Layer])))
+            .ToDictionary(x => x.Id, x => x.Level);
+
+        var scores = Scores.Layers(framework, assessed);
+        var index = Scores.Index(scores);
+
+        Assert.Equal([75.0, 25, 50, 50, 50], Layers.All.Select(l => scores[l]!.Value));
+        Assert.Equal([4.0, 2, 3, 3, 3], Layers.All.Select(l => Scores.AsLevel(scores[l]!.Value)));
+        Assert.NotNull(index);
+        Assert.Equal(45, index.Balanced, 10);
+        Assert.Equal(5, index.ImbalancePenalty, 10);
+    }
+
+    [Fact]
+    public void the_penalty_grows_with_the_square_of_the_gap()
+    {
+        // One layer up by d and one down by d around 50: S² = 2d² / 5, MPI = 50 − 2d² / 250, penalty 2d² / 250.
+        // d = 10 → 0.8; d = 20 → 3.2; d = 25 → 5 (the example above); d = 40 → 12.8.
+        Assert.Equal(0.8, Scores.Index([60.0, 40, 50, 50, 50]).ImbalancePenalty, 10);
+        Assert.Equal(3.2, Scores.Index([70.0, 30, 50, 50, 50]).ImbalancePenalty, 10);
+        Assert.Equal(12.8, Scores.Index([90.0, 10, 50, 50, 50]).ImbalancePenalty, 10);
+    }
+
+    [Fact]
     public void an_unbalanced_profile_scores_lower_on_the_geometric_and_balanced_indices_than_a_balanced_one_with_the_same_mean()
     {
         var balanced = Scores.Index([60.0, 60, 60, 60, 60]);

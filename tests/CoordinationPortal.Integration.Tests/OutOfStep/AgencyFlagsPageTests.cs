@@ -56,14 +56,16 @@ public sealed partial class AgencyFlagsPageTests(PortalFixture portal)
         Assert.Contains("Compute is at level 4 but Data is at level 2: compute is scaling faster than data quality.", open, StringComparison.Ordinal);
         Assert.Contains("data-rule=\"compute-leads-data\"", open, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"row\">Compute ahead of data</th>", open, StringComparison.Ordinal); // the rule's title
-        Assert.Contains("▲</span> High", open, StringComparison.Ordinal); // severity as a shape and a word, not a colour
+        Assert.Contains("data-severity-badge=\"High\"", open, StringComparison.Ordinal); // severity as an icon and a word
+        Assert.Contains("<span>High</span>", open, StringComparison.Ordinal);
+        Assert.Contains("href=\"/flags?q=Flags%20page%20agency\"", html, StringComparison.Ordinal); // acknowledged on the board
         Assert.Contains("Not acknowledged yet", open, StringComparison.Ordinal);
         Assert.DoesNotContain("staleness", open, StringComparison.Ordinal);
 
         var history = Part(html, "flag-history", "table");
         Assert.Contains("data-rule=\"staleness\"", history, StringComparison.Ordinal);
         Assert.Contains("The condition cleared", history, StringComparison.Ordinal);
-        Assert.Contains("●</span> Low", history, StringComparison.Ordinal);
+        Assert.Contains("data-severity-badge=\"Low\"", history, StringComparison.Ordinal);
         Assert.DoesNotContain("compute-leads-data", history, StringComparison.Ordinal);
 
         // On the trend chart: three markers (one raising still open; one raised and resolved), each with its text.

@@ -285,8 +285,11 @@ public sealed class FlagEvaluationTests(PortalFixture portal)
             var stored = await session.LoadAsync<AgencyTimeline>(id);
             var folded = AgencyTimeline.Fold((await session.Events.FetchStreamAsync(id)).Select(e => e.Data));
             Assert.NotNull(stored);
-            Assert.Equal(23, stored.Changes.Count);
-            Assert.Equal(folded!.Changes, stored.Changes);
+            Assert.Equal(23, stored.Entries.Count);
+            Assert.Equal(folded!.Changes(), stored.Changes());
+            var changes = stored.Changes();
+            Assert.Equal(Framework.Indicators.Select(i => i.Id), changes.Select(c => c.IndicatorId));
+            Assert.Equal(3, changes.Single(c => c.IndicatorId == Framework.LayerOf(Layer.Data).Indicators[0].Id).Level);
 
             session.Delete<AgencyTimeline>(id);
             await session.SaveChangesAsync();
@@ -294,6 +297,6 @@ public sealed class FlagEvaluationTests(PortalFixture portal)
 
         Assert.True(await OutOfStepModule.PrepareOutOfStepAsync(Services, CancellationToken.None) >= 1);
         await using var check = store.QuerySession();
-        Assert.Equal(23, (await check.LoadAsync<AgencyTimeline>(id))!.Changes.Count);
+        Assert.Equal(23, (await check.LoadAsync<AgencyTimeline>(id))!.Entries.Count);
     }
 }

@@ -7,21 +7,13 @@ using Microsoft.Extensions.Localization;
 namespace CoordinationPortal.Web.OutOfStep.Pages;
 
 /// <summary>How the agency page and the roll-ups name flags and rules in the reader's language.</summary>
-public sealed class FlagText(IStringLocalizer<SharedResource> text, RuleSet rules, PortalClock clock)
+public sealed class FlagText(IStringLocalizer<SharedResource> text, RuleTitles titles, PortalClock clock)
 {
     /// <summary>The title of the rule in the current language, or its id if the rule is no longer in the rules file.</summary>
-    public string RuleTitle(string ruleId) =>
-        rules.Rules.FirstOrDefault(r => r.Id == ruleId)?.Title.For(Display.Language) ?? ruleId;
+    public string RuleTitle(string ruleId) => titles.Title(ruleId, Display.Language);
 
-    public string Severity(FlagSeverity severity) => text["AgencyFlags.Severity." + severity].Value;
-
-    /// <summary>A shape per severity, so the severity never rests on colour alone (the word is always beside it).</summary>
-    public static string SeverityIcon(FlagSeverity severity) => severity switch
-    {
-        FlagSeverity.High => "▲",
-        FlagSeverity.Medium => "◆",
-        _ => "●",
-    };
+    /// <summary>The severity as a word (the board's strings, so both read the same).</summary>
+    public string Severity(FlagSeverity severity) => text["Flags.Severity." + severity].Value;
 
     /// <summary>The portal's calendar date of an instant.</summary>
     public DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(clock.Local(at).DateTime);
