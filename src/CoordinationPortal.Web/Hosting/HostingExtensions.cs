@@ -4,6 +4,7 @@ using CoordinationPortal.Web.Components;
 using CoordinationPortal.Web.Framework;
 using CoordinationPortal.Web.Identity;
 using CoordinationPortal.Web.Localization;
+using CoordinationPortal.Web.Notifications;
 using CoordinationPortal.Web.Operations;
 using CoordinationPortal.Web.OutOfStep;
 using CoordinationPortal.Web.Probes;
@@ -42,6 +43,7 @@ public static class HostingExtensions
                 options.ConfigureAgencies(sp.GetRequiredService<ReadinessFramework>());
                 options.ConfigureProbes();
                 options.ConfigureOutOfStep();
+                options.ConfigureNotifications();
                 return options;
             })
             .UseLightweightSessions();
@@ -49,6 +51,7 @@ public static class HostingExtensions
         builder.Services.AddAgencies();
         builder.AddProbes(connectionString);
         builder.AddOutOfStep();
+        builder.AddNotifications();
         builder.AddDemoSimulator();
         builder.Services.AddScoped<DemoSeeder>();
         builder.AddPortalOperations(connectionString);
@@ -108,6 +111,7 @@ public static class HostingExtensions
         await DemoSimulator.StartAsync(app);
         OperationsModule.ScheduleRecurringJobs(app.Services);
         ProbesModule.ScheduleRecurringJobs(app.Services);
+        NotificationsModule.ScheduleRecurringJobs(app.Services);
         if (app.Configuration.GetValue("Jobs:RunServer", true))
         {
             // Start probing now rather than at the next minute's round.
@@ -136,6 +140,7 @@ public static class HostingExtensions
         app.MapAccountEndpoints();
         app.MapAgencyApi();
         app.MapEndpointApi();
+        app.MapNotifications();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
