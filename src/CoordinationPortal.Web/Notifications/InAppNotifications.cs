@@ -53,10 +53,14 @@ public sealed record Notification
 /// </summary>
 public static class NotificationIds
 {
-    public static Guid For(string purpose, Guid flagId, int occurrence, FlagNoticeKind kind, string discriminator)
+    /// <summary>The id of what a notice makes for <paramref name="purpose"/> (and, e.g., a recipient): one per flag, occurrence and kind.</summary>
+    public static Guid For(string purpose, Guid flagId, int occurrence, FlagNoticeKind kind, string discriminator) =>
+        From($"{purpose}/{flagId:N}/{occurrence}/{kind}/{discriminator}");
+
+    public static Guid From(string name)
     {
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{purpose}/{flagId:N}/{occurrence}/{kind}/{discriminator}"), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(name), hash);
         // A version-8 (custom) UUID with the RFC 9562 variant.
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);

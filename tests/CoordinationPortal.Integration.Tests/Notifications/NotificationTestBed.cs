@@ -28,7 +28,8 @@ internal static class NotificationTestBed
 
     /// <summary>
     /// A second portal process on the shared database whose probes (and so webhooks) may reach the test receiver on
-    /// 127.77.0.9, with retries after 1 s (six attempts in all) and a 2 s limit per attempt. Disposed with the fixture's portal.
+    /// 127.77.0.9, with retries after 2 s, then 1 s (six attempts in all) and a 2 s limit per attempt. Disposed with the
+    /// fixture's portal.
     /// </summary>
     public static WebApplicationFactory<Program> WebhookHost(PortalFixture portal)
     {
@@ -39,7 +40,7 @@ internal static class NotificationTestBed
                 b.UseSetting("Probes:Network:Allow:1", "127.77.0.9/32");
                 for (var i = 0; i < 5; i++)
                 {
-                    b.UseSetting($"Webhooks:RetryDelaysSeconds:{i}", "1");
+                    b.UseSetting($"Webhooks:RetryDelaysSeconds:{i}", i == 0 ? "2" : "1");
                 }
 
                 b.UseSetting("Webhooks:TimeoutSeconds", "2");

@@ -108,11 +108,11 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
             var first = Assert.Single(afterFirst.Attempts);
             Assert.Equal(500, first.StatusCode);
             Assert.Equal("answered 500", first.ResponseExcerpt);
-            Assert.Equal(first.At + TimeSpan.FromSeconds(1), afterFirst.NextAttemptAt);
+            Assert.Equal(first.At + TimeSpan.FromSeconds(2), afterFirst.NextAttemptAt);
 
             // Hangfire holds the retry in the scheduled state, due after the first back-off delay.
             var retry = Assert.Single(Scheduled(Services, id));
-            Assert.InRange(new DateTimeOffset(retry.EnqueueAt, TimeSpan.Zero), first.At, first.At + TimeSpan.FromSeconds(3));
+            Assert.InRange(new DateTimeOffset(DateTime.SpecifyKind(retry.EnqueueAt, DateTimeKind.Utc)), first.At + TimeSpan.FromSeconds(1.5), first.At + TimeSpan.FromSeconds(3));
 
             // Not due yet: a run now sends nothing.
             Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, id));
@@ -268,6 +268,7 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
             Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
             await using var query = Services.GetRequiredService<IDocumentStore>().QuerySession();
             Assert.Equal(0, await query.Query<Notification>().CountAsync(n => n.Recipient == lead));
+            Assert.Equal(0, await query.Query<WebhookEvent>().CountAsync(e => e.Flag.Id == flag.Id));
         }
         finally
         {
@@ -276,7 +277,7 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
     }
 
     [Fact]
-    public async Task the_maintenance_job_re_enqueues_a_delivery_whose_enqueue_was_lost()
+    public async Task the_maintenance_job_makes_and_enqueues_deliveries_whose_fan_out_or_enqueue_was_lost()
     {
         var subscription = await SubscribeAsync(Services, receiver.Hook([200]), "backstop-secret-0123456789");
         try
@@ -292,33 +293,41 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
                 }
 
                 await session.SaveChangesAsync();
-                // CommittedAsync is never called: the process died between the commit and the enqueue.
+                // CommittedAsync is never called: the process stopped between the commit and the fan-out.
             }
 
-            var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
-            Assert.Empty(Enqueued(Services, delivery.Id));
+            Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
+            await using var query = Services.GetRequiredService<IDocumentStore>().QuerySession();
+            var staged = Assert.Single(await query.Query<WebhookEvent>().Where(e => e.Flag.Id == flag.Id).ToListAsync());
+            Assert.False(staged.FannedOut);
 
-            // Due just now: within the grace the job leaves it alone (its own job may be about to run).
-            await using (var scope = Services.CreateAsyncScope())
+            // Staged just now: within the grace the job leaves it alone (its own fan-out may be under way).
+            await RunMaintenanceAsync();
+            Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
+
+            await using (var session = Services.GetRequiredService<IDocumentStore>().LightweightSession())
             {
-                await scope.ServiceProvider.GetRequiredService<NotificationsMaintenanceJob>().RunAsync(CancellationToken.None);
+                session.Store(staged with { StagedAt = DateTimeOffset.UtcNow.AddMinutes(-5) });
+                await session.SaveChangesAsync();
             }
 
-            Assert.Empty(Enqueued(Services, delivery.Id));
+            await RunMaintenanceAsync();
+            var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+            Assert.Single(Enqueued(Services, delivery.Id));
+            await RunMaintenanceAsync();
+            Assert.Single(await DeliveriesAsync(Services, subscription.Id)); // fanned out once only
 
+            // The delivery's job is lost too (say the worker died): once overdue, it is enqueued again.
             await using (var session = Services.GetRequiredService<IDocumentStore>().LightweightSession())
             {
                 session.Store(delivery with { NextAttemptAt = DateTimeOffset.UtcNow.AddMinutes(-5) });
                 await session.SaveChangesAsync();
             }
 
-            await using (var scope = Services.CreateAsyncScope())
-            {
-                await scope.ServiceProvider.GetRequiredService<NotificationsMaintenanceJob>().RunAsync(CancellationToken.None);
-            }
-
-            Assert.Single(Enqueued(Services, delivery.Id));
+            await RunMaintenanceAsync();
+            Assert.Equal(2, Enqueued(Services, delivery.Id).Count);
             Assert.Equal(DeliveryRun.Delivered, await RunDeliveryAsync(Services, delivery.Id));
+            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, delivery.Id));
         }
         finally
         {
@@ -343,6 +352,12 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
         Assert.Equal(DeliveryRun.Cancelled, await RunDeliveryAsync(Services, pending.Id));
         Assert.Equal(DeliveryStatus.Cancelled, (await DeliveryAsync(Services, pending.Id)).Status);
         Assert.Empty(receiver.For(url));
+    }
+
+    private async Task RunMaintenanceAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<NotificationsMaintenanceJob>().RunAsync(CancellationToken.None);
     }
 
     private static string ReceiverSignature(string secret, long timestamp, byte[] body)

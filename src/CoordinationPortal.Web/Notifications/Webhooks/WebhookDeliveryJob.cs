@@ -64,8 +64,9 @@ public sealed partial class WebhookDeliveryJob(
         await using var session = store.LightweightSession();
         var delivery = await session.LoadAsync<WebhookDelivery>(deliveryId, ct);
         var now = time.GetUtcNow();
-        // A second's slack for clocks that differ between the process that scheduled and the one that runs.
-        if (delivery is not { Status: DeliveryStatus.Pending } || delivery.NextAttemptAt > now.AddSeconds(1))
+        // Half a second's slack for clocks that differ between the process that scheduled and the one that runs; a run
+        // earlier than that sends nothing, and the maintenance job re-enqueues the delivery once it is overdue.
+        if (delivery is not { Status: DeliveryStatus.Pending } || delivery.NextAttemptAt > now.AddMilliseconds(500))
         {
             return DeliveryRun.Skipped;
         }
@@ -125,11 +126,13 @@ public sealed partial class WebhookDeliveryJob(
 }
 
 /// <summary>
-/// Every five minutes (Hangfire): re-enqueues pending deliveries that are overdue (their job was lost: an enqueue after
-/// the commit failed, a worker died), and deletes finished deliveries and read notifications past their retention.
+/// Every five minutes (Hangfire): fans out webhook events whose fan-out after the commit was lost, re-enqueues pending
+/// deliveries that are overdue (their job was lost: an enqueue failed, a worker died), and deletes finished deliveries,
+/// fanned-out events and read notifications past their retention.
 /// </summary>
 public sealed partial class NotificationsMaintenanceJob(
     IDocumentStore store,
+    WebhookFanOut fanOut,
     NotificationQueries notifications,
     IBackgroundJobClient jobs,
     IOptions<WebhookOptions> options,
@@ -138,7 +141,7 @@ public sealed partial class NotificationsMaintenanceJob(
 {
     public const string RecurringId = "notifications-maintenance";
 
-    /// <summary>How overdue a delivery must be before this job assumes its own job was lost.</summary>
+    /// <summary>How overdue a delivery (or an event not fanned out) must be before this job assumes its own job was lost.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
     private const int MaxPerRun = 500;
@@ -147,8 +150,10 @@ public sealed partial class NotificationsMaintenanceJob(
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await using var session = store.LightweightSession();
         var overdueBefore = now - Grace;
+        var fannedOut = await fanOut.FanOutStagedBeforeAsync(overdueBefore, ct);
+
+        await using var session = store.LightweightSession();
         var overdue = await session.Query<WebhookDelivery>()
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt < overdueBefore)
             .OrderBy(d => d.NextAttemptAt)
@@ -163,12 +168,14 @@ public sealed partial class NotificationsMaintenanceJob(
         var o = options.Value;
         var finishedBefore = now.AddDays(-Math.Max(1, o.DeliveryRetentionDays));
         session.DeleteWhere<WebhookDelivery>(d => d.Status != DeliveryStatus.Pending && d.FinishedAt < finishedBefore);
+        session.DeleteWhere<WebhookEvent>(e => e.FannedOut && e.FannedOutAt < finishedBefore);
         await session.SaveChangesAsync(ct);
         await notifications.PurgeReadAsync(TimeSpan.FromDays(Math.Max(1, o.ReadNotificationRetentionDays)), ct);
-        LogRan(overdue.Count);
-        return overdue.Count;
+        LogRan(fannedOut.Count, overdue.Count);
+        return fannedOut.Count + overdue.Count;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notifications maintenance: {Count} overdue webhook deliveries re-enqueued")]
-    private partial void LogRan(int count);
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Notifications maintenance: {FannedOut} late deliveries made, {Overdue} overdue deliveries re-enqueued")]
+    private partial void LogRan(int fannedOut, int overdue);
 }

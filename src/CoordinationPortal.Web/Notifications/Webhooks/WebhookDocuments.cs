@@ -32,6 +32,23 @@ public sealed record WebhookSubscription
     public bool Wants(string eventType) => Events.Contains(eventType, StringComparer.Ordinal);
 }
 
+/// <summary>
+/// A flag event to send to whichever subscriptions want it: the transactional outbox. Stored with the flag events (a
+/// subscriber's Stage is synchronous and Marten reads only asynchronously, so subscriptions are looked up after the
+/// commit); <see cref="WebhookFanOut"/> then makes one <see cref="WebhookDelivery"/> per enabled subscription.
+/// </summary>
+public sealed record WebhookEvent
+{
+    public Guid Id { get; init; }
+    public string Event { get; init; } = "";
+    public DateTimeOffset OccurredAt { get; init; }
+    public DateTimeOffset StagedAt { get; init; }
+    public PayloadFlag Flag { get; init; } = null!;
+    public PayloadAgency Agency { get; init; } = null!;
+    public bool FannedOut { get; init; }
+    public DateTimeOffset? FannedOutAt { get; init; }
+}
+
 public enum DeliveryStatus
 {
     /// <summary>Not delivered yet; the next attempt is due at <see cref="WebhookDelivery.NextAttemptAt"/>.</summary>

@@ -41,21 +41,28 @@ public static class WebhookPayloads
 
     public static string EventType(FlagNoticeKind kind) => kind == FlagNoticeKind.Raised ? WebhookEvents.FlagRaised : WebhookEvents.FlagResolved;
 
-    public static string ForFlag(Guid deliveryId, FlagNotice notice)
+    /// <summary>The event to store for a notice: the flag and agency as they are now, texts and lists capped.</summary>
+    public static WebhookEvent EventFor(Guid id, FlagNotice notice, DateTimeOffset stagedAt)
     {
         var f = notice.Flag;
         var a = notice.Agency;
-        var payload = new FlagEventPayload(
-            EventType(notice.Kind),
-            deliveryId,
-            notice.At,
-            new PayloadFlag(
+        return new WebhookEvent
+        {
+            Id = id,
+            Event = EventType(notice.Kind),
+            OccurredAt = notice.At,
+            StagedAt = stagedAt,
+            Flag = new PayloadFlag(
                 f.Id, Cut(f.RuleId), Cut(f.Kind), Cut(f.Subject), f.Severity, f.Status, f.Layers.Take(MaxFigures).ToList(),
                 f.Figures.Take(MaxFigures).Select(x => new PayloadFigure(Cut(x.Name), double.IsFinite(x.Value) ? x.Value : 0)).ToList(),
                 new PayloadText(Cut(f.Explanation.En), Cut(f.Explanation.Hi)), f.Occurrence, f.RaisedAt, f.ResolvedAt, f.ResolutionReason),
-            new PayloadAgency(a.Id, Cut(a.Name), Cut(a.Sector), Cut(a.Jurisdiction)));
-        return Checked(JsonSerializer.Serialize(payload, Json));
+            Agency = new PayloadAgency(a.Id, Cut(a.Name), Cut(a.Sector), Cut(a.Jurisdiction)),
+        };
     }
+
+    /// <summary>The body of one delivery of <paramref name="e"/>, serialised once and stored with the delivery.</summary>
+    public static string ForFlag(Guid deliveryId, WebhookEvent e) =>
+        Checked(JsonSerializer.Serialize(new FlagEventPayload(e.Event, deliveryId, e.OccurredAt, e.Flag, e.Agency), Json));
 
     public static string ForTest(Guid deliveryId, Guid subscriptionId, DateTimeOffset at) => Checked(JsonSerializer.Serialize(
         new TestPayload(WebhookEvents.Test, deliveryId, at, subscriptionId, "A test delivery from CoordinationPortal."), Json));
