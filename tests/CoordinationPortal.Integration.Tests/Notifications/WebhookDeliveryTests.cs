@@ -354,6 +354,15 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
         Assert.Empty(receiver.For(url));
     }
 
+    [Fact]
+    public void hangfire_runs_the_notifications_maintenance_every_five_minutes()
+    {
+        using var connection = Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        var jobs = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection).ToDictionary(j => j.Id);
+        Assert.Equal("*/5 * * * *", jobs[NotificationsMaintenanceJob.RecurringId].Cron);
+        Assert.Equal(typeof(NotificationsMaintenanceJob), jobs[NotificationsMaintenanceJob.RecurringId].Job.Type);
+    }
+
     private async Task RunMaintenanceAsync()
     {
         await using var scope = Services.CreateAsyncScope();

@@ -26,8 +26,10 @@ public sealed class WebhookOptions
     /// <summary>Notifications a person has read are kept this long.</summary>
     public int ReadNotificationRetentionDays { get; set; } = 180;
 
+    /// <summary>At most 20 retries, each between 1 s and 7 days, so a delivery log stays small.</summary>
     public IReadOnlyList<TimeSpan> RetryDelays =>
         (RetryDelaysSeconds is { Length: > 0 } configured ? configured : DefaultRetryDelaysSeconds)
+            .Take(20)
             .Select(s => TimeSpan.FromSeconds(Math.Clamp(s, 1, 7 * 24 * 3600)))
             .ToList();
 
