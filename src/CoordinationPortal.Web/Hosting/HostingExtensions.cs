@@ -4,6 +4,7 @@ using CoordinationPortal.Web.Components;
 using CoordinationPortal.Web.Framework;
 using CoordinationPortal.Web.Identity;
 using CoordinationPortal.Web.Localization;
+using CoordinationPortal.Web.Notifications;
 using CoordinationPortal.Web.Operations;
 using CoordinationPortal.Web.OutOfStep;
 using CoordinationPortal.Web.Probes;
@@ -42,6 +43,7 @@ public static class HostingExtensions
                 options.ConfigureAgencies(sp.GetRequiredService<ReadinessFramework>());
                 options.ConfigureProbes();
                 options.ConfigureOutOfStep();
+                options.ConfigureNotifications();
                 return options;
             })
             .UseLightweightSessions();
@@ -49,6 +51,7 @@ public static class HostingExtensions
         builder.Services.AddAgencies();
         builder.AddProbes(connectionString);
         builder.AddOutOfStep();
+        builder.AddNotifications();
         builder.AddDemoSimulator();
         builder.Services.AddScoped<DemoSeeder>();
         builder.AddPortalOperations(connectionString);
@@ -111,6 +114,7 @@ public static class HostingExtensions
         OperationsModule.ScheduleRecurringJobs(app.Services);
         ProbesModule.ScheduleRecurringJobs(app.Services);
         OutOfStepModule.ScheduleRecurringJobs(app.Services);
+        NotificationsModule.ScheduleRecurringJobs(app.Services);
         if (app.Configuration.GetValue("Jobs:RunServer", true))
         {
             // Start probing, and evaluate every agency, now rather than at the next scheduled round.
@@ -142,6 +146,7 @@ public static class HostingExtensions
         app.MapAgencyApi();
         app.MapEndpointApi();
         app.MapFlagApi();
+        app.MapNotifications();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

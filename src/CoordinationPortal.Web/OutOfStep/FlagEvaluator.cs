@@ -50,29 +50,36 @@ public sealed partial class FlagEvaluator(
             ids = await query.Query<AgencySummary>().Select(a => a.Id).ToListAsync(ct);
         }
 
-        var summary = await EvaluateAsync(ids, ct);
+        var summary = await EvaluateAsync(ids, withdraw: true, ct);
         LogEvaluatedAll(summary.Agencies, summary.Raised, summary.Updated, summary.Resolved);
         return summary;
     }
 
-    public async Task<EvaluationSummary> EvaluateAsync(IReadOnlyCollection<Guid> agencyIds, CancellationToken ct)
+    /// <summary>
+    /// Evaluates these agencies after a change to them. Flags of rules no longer in force are left for
+    /// <see cref="EvaluateAllAsync"/>, which withdraws them: a change of rules is a portfolio-wide matter.
+    /// </summary>
+    public Task<EvaluationSummary> EvaluateAsync(IReadOnlyCollection<Guid> agencyIds, CancellationToken ct) =>
+        EvaluateAsync(agencyIds, withdraw: false, ct);
+
+    private async Task<EvaluationSummary> EvaluateAsync(IReadOnlyCollection<Guid> agencyIds, bool withdraw, CancellationToken ct)
     {
         var total = EvaluationSummary.None;
         foreach (var batch in agencyIds.Distinct().Order().Chunk(BatchSize))
         {
-            total = total.Plus(await EvaluateBatchWithRetryAsync(batch, ct));
+            total = total.Plus(await EvaluateBatchWithRetryAsync(batch, withdraw, ct));
         }
 
         return total;
     }
 
-    private async Task<EvaluationSummary> EvaluateBatchWithRetryAsync(Guid[] batch, CancellationToken ct)
+    private async Task<EvaluationSummary> EvaluateBatchWithRetryAsync(Guid[] batch, bool withdraw, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await EvaluateBatchAsync(batch, ct);
+                return await EvaluateBatchAsync(batch, withdraw, ct);
             }
             catch (Exception e) when (attempt < Attempts && e is ConcurrencyException or ExistingStreamIdCollisionException)
             {
@@ -82,7 +89,7 @@ public sealed partial class FlagEvaluator(
         }
     }
 
-    private async Task<EvaluationSummary> EvaluateBatchAsync(Guid[] ids, CancellationToken ct)
+    private async Task<EvaluationSummary> EvaluateBatchAsync(Guid[] ids, bool withdraw, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
@@ -101,7 +108,7 @@ public sealed partial class FlagEvaluator(
         {
             var history = timelines.TryGetValue(agency.Id, out var timeline) ? timeline.Changes() : [];
             var facts = new AgencyFacts(agency.Id, at, history, evidence.GetValueOrDefault(agency.Id) ?? MeasuredEvidence.None);
-            var current = flags[agency.Id].ToList();
+            var current = flags[agency.Id].Where(f => withdraw || active.Contains(f.RuleId)).ToList();
             var changes = FlagReconciler.Reconcile(agency.Id, OutOfStepRules.Evaluate(facts, rules, framework), current, at, active);
             foreach (var change in changes)
             {

@@ -1,0 +1,60 @@
+using Hangfire;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace CoordinationPortal.Web.Notifications.Webhooks;
+
+/// <summary>
+/// Every five minutes (Hangfire): fans out webhook events whose fan-out after the commit was lost, re-enqueues pending
+/// deliveries that are overdue (their job was lost: an enqueue failed, a worker died), and deletes finished deliveries,
+/// fanned-out events and read notifications past their retention.
+/// </summary>
+public sealed partial class NotificationsMaintenanceJob(
+    IDocumentStore store,
+    WebhookFanOut fanOut,
+    NotificationQueries notifications,
+    IBackgroundJobClient jobs,
+    IOptions<WebhookOptions> options,
+    TimeProvider time,
+    ILogger<NotificationsMaintenanceJob> logger)
+{
+    public const string RecurringId = "notifications-maintenance";
+
+    /// <summary>How overdue a delivery (or an event not fanned out) must be before this job assumes its own job was lost.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
+
+    private const int MaxPerRun = 500;
+
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var overdueBefore = now - Grace;
+        var fannedOut = await fanOut.FanOutStagedBeforeAsync(overdueBefore, ct);
+
+        await using var session = store.LightweightSession();
+        var overdue = await session.Query<WebhookDelivery>()
+            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt < overdueBefore)
+            .OrderBy(d => d.NextAttemptAt)
+            .Select(d => d.Id)
+            .Take(MaxPerRun)
+            .ToListAsync(ct);
+        foreach (var id in overdue)
+        {
+            jobs.Enqueue<WebhookDeliveryJob>(j => j.RunAsync(id, CancellationToken.None));
+        }
+
+        var o = options.Value;
+        var finishedBefore = now.AddDays(-Math.Max(1, o.DeliveryRetentionDays));
+        session.DeleteWhere<WebhookDelivery>(d => d.Status != DeliveryStatus.Pending && d.FinishedAt < finishedBefore);
+        session.DeleteWhere<WebhookEvent>(e => e.FannedOut && e.FannedOutAt < finishedBefore);
+        await session.SaveChangesAsync(ct);
+        await notifications.PurgeReadAsync(TimeSpan.FromDays(Math.Max(1, o.ReadNotificationRetentionDays)), ct);
+        LogRan(fannedOut.Count, overdue.Count);
+        return fannedOut.Count + overdue.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Notifications maintenance: {FannedOut} late deliveries made, {Overdue} overdue deliveries re-enqueued")]
+    private partial void LogRan(int fannedOut, int overdue);
+}

@@ -1,0 +1,126 @@
+using Hangfire;
+using Marten;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CoordinationPortal.Web.Notifications.Webhooks;
+
+/// <summary>What one run of <see cref="WebhookDeliveryJob.RunAsync"/> did.</summary>
+public enum DeliveryRun
+{
+    Delivered,
+
+    /// <summary>The attempt failed; another is scheduled with the back-off delay.</summary>
+    RetryScheduled,
+
+    /// <summary>The attempt failed and it was the last one.</summary>
+    Failed,
+
+    /// <summary>The subscription is disabled: nothing sent, the delivery cancelled.</summary>
+    Cancelled,
+
+    /// <summary>Nothing to do: delivered or finished already, not due yet, gone, or another worker is attempting it now.</summary>
+    Skipped,
+}
+
+/// <summary>
+/// One attempt at one delivery (a Hangfire job). Safe to run twice for the same delivery, or concurrently: an advisory lock
+/// lets one worker at a time attempt it, and only a pending delivery that is due is sent, so a delivered one is never sent
+/// again. A failure is recorded in the delivery log and the next attempt scheduled through Hangfire after the back-off
+/// delay; the maintenance job re-enqueues any due delivery whose job was lost.
+/// </summary>
+public sealed partial class WebhookDeliveryJob(
+    IDocumentStore store,
+    NpgsqlDataSource database,
+    WebhookSender sender,
+    WebhookSecrets secrets,
+    IBackgroundJobClient jobs,
+    IOptions<WebhookOptions> options,
+    TimeProvider time,
+    ILogger<WebhookDeliveryJob> logger)
+{
+    // Hangfire's own retries would bypass the back-off and the log; a run that throws is picked up by the maintenance job.
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    public async Task<DeliveryRun> RunAsync(Guid deliveryId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        if (!await TryLockAsync(connection, deliveryId, ct))
+        {
+            return DeliveryRun.Skipped;
+        }
+
+        try
+        {
+            return await AttemptAsync(deliveryId, ct);
+        }
+        finally
+        {
+            await UnlockAsync(connection, deliveryId);
+        }
+    }
+
+    private async Task<DeliveryRun> AttemptAsync(Guid deliveryId, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var delivery = await session.LoadAsync<WebhookDelivery>(deliveryId, ct);
+        var now = time.GetUtcNow();
+        // Half a second's slack for clocks that differ between the process that scheduled and the one that runs; a run
+        // earlier than that sends nothing, and the maintenance job re-enqueues the delivery once it is overdue.
+        if (delivery is not { Status: DeliveryStatus.Pending } || delivery.NextAttemptAt > now.AddMilliseconds(500))
+        {
+            return DeliveryRun.Skipped;
+        }
+
+        var subscription = await session.LoadAsync<WebhookSubscription>(delivery.SubscriptionId, ct);
+        if (subscription is null)
+        {
+            return DeliveryRun.Skipped;
+        }
+
+        if (!subscription.Enabled && !delivery.IsTest)
+        {
+            session.Store(delivery.Cancelled(now));
+            await session.SaveChangesAsync(ct);
+            return DeliveryRun.Cancelled;
+        }
+
+        var attempt = await sender.SendAsync(delivery, subscription.Url, secrets.Reveal(subscription), ct);
+        var after = delivery.After(attempt, options.Value.RetryDelays);
+        session.Store(after);
+        await session.SaveChangesAsync(ct);
+        LogAttempt(delivery.Id, subscription.Id, attempt.Number, attempt.StatusCode, attempt.Error, after.Status);
+
+        if (after is { Status: DeliveryStatus.Pending, NextAttemptAt: { } next })
+        {
+            jobs.Schedule<WebhookDeliveryJob>(j => j.RunAsync(deliveryId, CancellationToken.None), next - time.GetUtcNow());
+            return DeliveryRun.RetryScheduled;
+        }
+
+        return after.Status == DeliveryStatus.Delivered ? DeliveryRun.Delivered : DeliveryRun.Failed;
+    }
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, Guid deliveryId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = LockKey(deliveryId) });
+        return await command.ExecuteScalarAsync(ct) is true;
+    }
+
+    private static async Task UnlockAsync(NpgsqlConnection connection, Guid deliveryId)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = LockKey(deliveryId) });
+        await command.ExecuteScalarAsync(CancellationToken.None);
+    }
+
+    private static long LockKey(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes);
+        return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Webhook delivery {DeliveryId} to subscription {SubscriptionId}: attempt {Attempt} answered {StatusCode} {Error}; now {Status}")]
+    private partial void LogAttempt(Guid deliveryId, Guid subscriptionId, int attempt, int? statusCode, string? error, DeliveryStatus status);
+}

@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+
+namespace CoordinationPortal.Web.Notifications.Webhooks;
+
+/// <summary>The event types a subscription can ask for, as they appear in <c>X-Portal-Event</c> and the payload's <c>type</c>.</summary>
+public static class WebhookEvents
+{
+    public const string FlagRaised = "flag.raised";
+    public const string FlagResolved = "flag.resolved";
+
+    /// <summary>Sent only by an admin's "send test", to every subscription regardless of its events.</summary>
+    public const string Test = "webhook.test";
+
+    public static readonly IReadOnlyList<string> Subscribable = [FlagRaised, FlagResolved];
+}
+
+/// <summary>
+/// An admin's webhook: where to POST flag events and the secret to sign them with. The secret is kept only encrypted
+/// (ASP.NET Data Protection, see <see cref="WebhookSecrets"/>) and never shown after it was saved.
+/// </summary>
+public sealed record WebhookSubscription
+{
+    public Guid Id { get; init; }
+    public string Name { get; init; } = "";
+    public string Url { get; init; } = "";
+    public string ProtectedSecret { get; init; } = "";
+    public IReadOnlyList<string> Events { get; init; } = [];
+    public bool Enabled { get; init; }
+    public string CreatedBy { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public bool Wants(string eventType) => Events.Contains(eventType, StringComparer.Ordinal);
+}
+
+/// <summary>
+/// A flag event to send to whichever subscriptions want it: the transactional outbox. Stored with the flag events (a
+/// subscriber's Stage is synchronous and Marten reads only asynchronously, so subscriptions are looked up after the
+/// commit); <see cref="WebhookFanOut"/> then makes one <see cref="WebhookDelivery"/> per enabled subscription.
+/// </summary>
+public sealed record WebhookEvent
+{
+    public Guid Id { get; init; }
+    public string Event { get; init; } = "";
+    public DateTimeOffset OccurredAt { get; init; }
+    public DateTimeOffset StagedAt { get; init; }
+    public PayloadFlag Flag { get; init; } = null!;
+    public PayloadAgency Agency { get; init; } = null!;
+    public bool FannedOut { get; init; }
+    public DateTimeOffset? FannedOutAt { get; init; }
+}
+
+public enum DeliveryStatus
+{
+    /// <summary>Not delivered yet; the next attempt is due at <see cref="WebhookDelivery.NextAttemptAt"/>.</summary>
+    Pending,
+
+    Delivered,
+
+    /// <summary>Every attempt failed.</summary>
+    Failed,
+
+    /// <summary>Not sent: the subscription was disabled before an attempt succeeded.</summary>
+    Cancelled,
+}
+
+/// <summary>
+/// One attempt to deliver: the HTTP status the receiver answered with, or why there was no answer (<see cref="Error"/>:
+/// AddressRefused, ConnectTimeout, Timeout, ConnectionRefused, ConnectionReset, DnsFailure, TlsFailure, NetworkError;
+/// Redirect with the status for a 3xx, which is not followed). <see cref="ResponseExcerpt"/> is the start of the body only.
+/// </summary>
+public sealed record DeliveryAttempt(
+    int Number, DateTimeOffset At, double DurationMs, int? StatusCode, string? Error, string? Detail, string? ResponseExcerpt)
+{
+    public bool Succeeded => Error is null && StatusCode is >= 200 and < 300;
+}
+
+/// <summary>
+/// One event to deliver to one subscription, with its delivery log. The payload is serialised once, when the event
+/// happens, so every attempt sends the same bytes.
+/// </summary>
+public sealed record WebhookDelivery
+{
+    public Guid Id { get; init; }
+    public Guid SubscriptionId { get; init; }
+    public string Event { get; init; } = "";
+    public Guid? FlagId { get; init; }
+    public Guid? AgencyId { get; init; }
+    public string? AgencyName { get; init; }
+    public string Payload { get; init; } = "";
+    public DeliveryStatus Status { get; init; }
+    public int MaxAttempts { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? NextAttemptAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public ImmutableList<DeliveryAttempt> Attempts { get; init; } = [];
+
+    public bool IsTest => Event == WebhookEvents.Test;
+
+    /// <summary>
+    /// The delivery after an attempt: delivered on a 2xx; otherwise the next attempt after the back-off delay for the
+    /// attempts made so far, or failed once <see cref="MaxAttempts"/> were made.
+    /// </summary>
+    public WebhookDelivery After(DeliveryAttempt attempt, IReadOnlyList<TimeSpan> delays)
+    {
+        var attempts = Attempts.Add(attempt);
+        if (attempt.Succeeded)
+        {
+            return this with { Attempts = attempts, Status = DeliveryStatus.Delivered, NextAttemptAt = null, FinishedAt = attempt.At };
+        }
+
+        if (attempts.Count >= MaxAttempts || delays.Count == 0)
+        {
+            return this with { Attempts = attempts, Status = DeliveryStatus.Failed, NextAttemptAt = null, FinishedAt = attempt.At };
+        }
+
+        var delay = delays[Math.Min(attempts.Count - 1, delays.Count - 1)];
+        return this with { Attempts = attempts, NextAttemptAt = attempt.At + delay };
+    }
+
+    public WebhookDelivery Cancelled(DateTimeOffset at) => this with { Status = DeliveryStatus.Cancelled, NextAttemptAt = null, FinishedAt = at };
+}

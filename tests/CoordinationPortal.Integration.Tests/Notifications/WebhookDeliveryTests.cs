@@ -1,0 +1,377 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CoordinationPortal.Integration.Tests.Infrastructure;
+using CoordinationPortal.Web.Notifications;
+using CoordinationPortal.Web.Notifications.Webhooks;
+using CoordinationPortal.Web.OutOfStep;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using static CoordinationPortal.Integration.Tests.Notifications.NotificationTestBed;
+
+namespace CoordinationPortal.Integration.Tests.Notifications;
+
+/// <summary>
+/// Webhook deliveries to a real HTTP receiver on loopback, from notices handed to the subscribers as the evaluator does.
+/// No Hangfire server runs in these tests: each attempt is made by calling the delivery job as Hangfire would, and the
+/// jobs Hangfire was given (enqueued, or scheduled with the back-off delay) are read back from its storage.
+/// </summary>
+[Collection(PortalTests.Name)]
+public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver receiver) : IClassFixture<WebhookReceiver>
+{
+    private IServiceProvider Services => WebhookHost(portal).Services;
+
+    [Fact]
+    public async Task a_raised_flag_is_posted_signed_and_the_receiver_can_verify_the_signature()
+    {
+        var secret = "s3cret-" + Guid.NewGuid().ToString("N");
+        var url = receiver.Hook([200]);
+        var subscription = await SubscribeAsync(Services, url, secret);
+        try
+        {
+            var flag = await RaiseAsync(Services, Demo.LedAgency, "Compute is at level 4 but Data is at level 2", "कंप्यूट स्तर 4 पर है पर डेटा स्तर 2 पर");
+            await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Raised, flag, Demo.Lead.Email));
+
+            var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+            Assert.Equal(DeliveryStatus.Pending, delivery.Status);
+            Assert.Equal(WebhookEvents.FlagRaised, delivery.Event);
+            Assert.Single(Enqueued(Services, delivery.Id)); // enqueued once the notices were committed
+
+            Assert.Equal(DeliveryRun.Delivered, await RunDeliveryAsync(Services, delivery.Id));
+
+            var request = Assert.Single(receiver.For(url));
+            Assert.Equal("application/json", request.Headers["Content-Type"]);
+            Assert.Equal("flag.raised", request.Headers["X-Portal-Event"]);
+            Assert.Equal(delivery.Id.ToString(), request.Headers["X-Portal-Delivery"]);
+            var timestamp = long.Parse(request.Headers["X-Portal-Timestamp"], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - timestamp, 0, 60);
+
+            // The receiver's own check: HMAC-SHA256 over "{timestamp}.{body}" with the shared secret.
+            var signature = request.Headers["X-Portal-Signature"];
+            Assert.Equal(ReceiverSignature(secret, timestamp, request.Body), signature);
+            var tampered = request.Body.ToArray();
+            tampered[^2] ^= 0x01;
+            Assert.NotEqual(ReceiverSignature(secret, timestamp, tampered), signature);
+            Assert.NotEqual(ReceiverSignature(secret, timestamp + 1, request.Body), signature);
+            Assert.NotEqual(ReceiverSignature("another-secret-value", timestamp, request.Body), signature);
+
+            using var json = JsonDocument.Parse(request.Body);
+            var root = json.RootElement;
+            Assert.Equal("flag.raised", root.GetProperty("type").GetString());
+            Assert.Equal(delivery.Id, root.GetProperty("id").GetGuid());
+            var f = root.GetProperty("flag");
+            Assert.Equal(flag.Id, f.GetProperty("id").GetGuid());
+            Assert.Equal("spread", f.GetProperty("rule").GetString());
+            Assert.Equal("High", f.GetProperty("severity").GetString());
+            Assert.Equal("Open", f.GetProperty("status").GetString());
+            Assert.Equal("Compute,Data", string.Join(',', f.GetProperty("layers").EnumerateArray().Select(l => l.GetString())));
+            Assert.Equal(4, f.GetProperty("figures")[0].GetProperty("value").GetDouble());
+            Assert.Equal("Compute is at level 4 but Data is at level 2", f.GetProperty("explanation").GetProperty("en").GetString());
+            Assert.Equal("कंप्यूट स्तर 4 पर है पर डेटा स्तर 2 पर", f.GetProperty("explanation").GetProperty("hi").GetString());
+            Assert.Equal(1, f.GetProperty("occurrence").GetInt32());
+            var agency = root.GetProperty("agency");
+            Assert.Equal(Demo.LedAgency, agency.GetProperty("id").GetGuid());
+            Assert.Equal("health", agency.GetProperty("sector").GetString());
+
+            var delivered = await DeliveryAsync(Services, delivery.Id);
+            Assert.Equal(DeliveryStatus.Delivered, delivered.Status);
+            var attempt = Assert.Single(delivered.Attempts);
+            Assert.Equal(200, attempt.StatusCode);
+            Assert.Equal("thanks", attempt.ResponseExcerpt);
+
+            // Idempotent: running the job again (a duplicate enqueue, the backstop) sends nothing.
+            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, delivery.Id));
+            Assert.Single(receiver.For(url));
+        }
+        finally
+        {
+            await DisableAsync(Services, subscription.Id);
+        }
+    }
+
+    [Fact]
+    public async Task a_failed_attempt_is_logged_and_retried_after_the_back_off_and_delivered_once()
+    {
+        var url = receiver.Hook([500, 200]);
+        var subscription = await SubscribeAsync(Services, url, "retry-secret-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var flag = await RaiseAsync(Services, Demo.LedAgency, "retry test", "पुनःप्रयास परीक्षण");
+            await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Raised, flag, Demo.Lead.Email));
+            var id = Assert.Single(await DeliveriesAsync(Services, subscription.Id)).Id;
+
+            Assert.Equal(DeliveryRun.RetryScheduled, await RunDeliveryAsync(Services, id));
+            var afterFirst = await DeliveryAsync(Services, id);
+            Assert.Equal(DeliveryStatus.Pending, afterFirst.Status);
+            var first = Assert.Single(afterFirst.Attempts);
+            Assert.Equal(500, first.StatusCode);
+            Assert.Equal("answered 500", first.ResponseExcerpt);
+            Assert.Equal(first.At + TimeSpan.FromSeconds(2), afterFirst.NextAttemptAt);
+
+            // Hangfire holds the retry in the scheduled state, due after the first back-off delay.
+            var retry = Assert.Single(Scheduled(Services, id));
+            Assert.InRange(new DateTimeOffset(DateTime.SpecifyKind(retry.EnqueueAt, DateTimeKind.Utc)), first.At + TimeSpan.FromSeconds(1.5), first.At + TimeSpan.FromSeconds(3));
+
+            // Not due yet: a run now sends nothing.
+            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, id));
+            Assert.Single(receiver.For(url));
+
+            await WaitUntilAsync(afterFirst.NextAttemptAt);
+            Assert.Equal(DeliveryRun.Delivered, await RunDeliveryAsync(Services, id));
+            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, id));
+
+            var delivered = await DeliveryAsync(Services, id);
+            Assert.Equal(DeliveryStatus.Delivered, delivered.Status);
+            Assert.Equal([500, 200], delivered.Attempts.Select(a => a.StatusCode ?? 0).ToArray());
+            Assert.Equal([1, 2], delivered.Attempts.Select(a => a.Number).ToArray());
+            var received = receiver.For(url);
+            Assert.Equal(2, received.Count);
+            Assert.Single(received, r => r.AnsweredWith == 200);
+            Assert.All(received, r => Assert.Equal(id.ToString(), r.Headers["X-Portal-Delivery"]));
+            Assert.Equal(received[0].Body, received[1].Body); // the same payload on every attempt
+        }
+        finally
+        {
+            await DisableAsync(Services, subscription.Id);
+        }
+    }
+
+    [Fact]
+    public async Task a_delivery_that_always_fails_ends_failed_after_the_maximum_attempts()
+    {
+        var url = receiver.Hook([503]);
+        var subscription = await SubscribeAsync(Services, url, "failing-secret-" + Guid.NewGuid().ToString("N"), WebhookEvents.FlagResolved);
+        try
+        {
+            var flag = await RaiseAsync(Services, Demo.LedAgency, "fails", "विफल");
+            var resolved = await ResolveAsync(Services, flag);
+            // Only resolutions are asked for: the raising makes no delivery.
+            await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Raised, flag, Demo.Lead.Email));
+            Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
+            await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Resolved, resolved, Demo.Lead.Email));
+            var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+            Assert.Equal(WebhookEvents.FlagResolved, delivery.Event);
+            Assert.Equal(6, delivery.MaxAttempts);
+
+            var runs = new List<DeliveryRun>();
+            for (var i = 0; i < 6; i++)
+            {
+                await WaitUntilAsync((await DeliveryAsync(Services, delivery.Id)).NextAttemptAt);
+                runs.Add(await RunDeliveryAsync(Services, delivery.Id));
+            }
+
+            Assert.Equal([.. Enumerable.Repeat(DeliveryRun.RetryScheduled, 5), DeliveryRun.Failed], runs);
+            var failed = await DeliveryAsync(Services, delivery.Id);
+            Assert.Equal(DeliveryStatus.Failed, failed.Status);
+            Assert.Equal(6, failed.Attempts.Count);
+            Assert.All(failed.Attempts, a => Assert.Equal(503, a.StatusCode));
+            Assert.Null(failed.NextAttemptAt);
+            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, delivery.Id));
+            Assert.Equal(6, receiver.For(url).Count);
+
+            var payload = JsonDocument.Parse(receiver.For(url)[0].Body).RootElement;
+            Assert.Equal("flag.resolved", payload.GetProperty("type").GetString());
+            Assert.Equal("Resolved", payload.GetProperty("flag").GetProperty("status").GetString());
+            Assert.Equal("ConditionCleared", payload.GetProperty("flag").GetProperty("resolutionReason").GetString());
+        }
+        finally
+        {
+            await DisableAsync(Services, subscription.Id);
+        }
+    }
+
+    [Fact]
+    public async Task loopback_and_metadata_addresses_are_refused_without_connecting()
+    {
+        // Something really listens on 127.0.0.1: were the guard bypassed, it would see a connection.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var loopback = await SubscribeAsync(Services, $"http://127.0.0.1:{port}/hook", "ssrf-secret-0123456789");
+        var metadata = await SubscribeAsync(Services, "http://169.254.169.254/latest/meta-data/", "ssrf-secret-0123456789");
+        try
+        {
+            var flag = await RaiseAsync(Services, Demo.LedAgency, "ssrf", "ssrf");
+            await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Raised, flag));
+
+            foreach (var (subscription, address, kind) in new[] { (loopback, "127.0.0.1", "Loopback"), (metadata, "169.254.169.254", "CloudMetadata") })
+            {
+                var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+                Assert.Equal(DeliveryRun.RetryScheduled, await RunDeliveryAsync(Services, delivery.Id));
+                var attempt = Assert.Single((await DeliveryAsync(Services, delivery.Id)).Attempts);
+                Assert.Equal("AddressRefused", attempt.Error);
+                Assert.Equal($"{address}|{kind}", attempt.Detail);
+                Assert.Null(attempt.StatusCode);
+            }
+
+            Assert.False(listener.Pending(), "the loopback listener was connected to");
+        }
+        finally
+        {
+            await DisableAsync(Services, loopback.Id);
+            await DisableAsync(Services, metadata.Id);
+        }
+    }
+
+    [Fact]
+    public async Task a_redirect_is_not_followed_and_a_slow_receiver_times_out()
+    {
+        var redirecting = receiver.Hook([302]);
+        var slow = receiver.Hook([200], delay: TimeSpan.FromSeconds(5));
+        var a = await SubscribeAsync(Services, redirecting, "redirect-secret-0123456789");
+        var b = await SubscribeAsync(Services, slow, "timeout-secret-0123456789");
+        try
+        {
+            var flag = await RaiseAsync(Services, Demo.LedAgency, "redirect", "redirect");
+            await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Raised, flag));
+
+            var toRedirect = Assert.Single(await DeliveriesAsync(Services, a.Id));
+            Assert.Equal(DeliveryRun.RetryScheduled, await RunDeliveryAsync(Services, toRedirect.Id));
+            var redirect = Assert.Single((await DeliveryAsync(Services, toRedirect.Id)).Attempts);
+            Assert.Equal((302, "Redirect"), (redirect.StatusCode!.Value, redirect.Error!));
+            Assert.Empty(receiver.For(redirecting + "-redirected"));
+
+            var toSlow = Assert.Single(await DeliveriesAsync(Services, b.Id));
+            Assert.Equal(DeliveryRun.RetryScheduled, await RunDeliveryAsync(Services, toSlow.Id));
+            var timedOut = Assert.Single((await DeliveryAsync(Services, toSlow.Id)).Attempts);
+            Assert.Equal("Timeout", timedOut.Error);
+            Assert.InRange(timedOut.DurationMs, 1900, 4500);
+        }
+        finally
+        {
+            await DisableAsync(Services, a.Id);
+            await DisableAsync(Services, b.Id);
+        }
+    }
+
+    [Fact]
+    public async Task staging_without_saving_stores_nothing_and_enqueues_nothing()
+    {
+        var subscription = await SubscribeAsync(Services, receiver.Hook([200]), "unsaved-secret-0123456789");
+        var lead = "unsaved-" + Guid.NewGuid().ToString("N")[..8] + "@portal.local";
+        try
+        {
+            var flag = await RaiseAsync(Services, Demo.LedAgency, "unsaved", "unsaved");
+            var notice = Notice(FlagNoticeKind.Raised, flag, lead);
+            await using (var scope = Services.CreateAsyncScope())
+            {
+                var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();
+                foreach (var subscriber in scope.ServiceProvider.GetServices<IFlagSubscriber>())
+                {
+                    subscriber.Stage(session, [notice]);
+                }
+                // No SaveChangesAsync: the evaluation failed, and nothing it staged may remain.
+            }
+
+            Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
+            await using var query = Services.GetRequiredService<IDocumentStore>().QuerySession();
+            Assert.Equal(0, await query.Query<Notification>().CountAsync(n => n.Recipient == lead));
+            Assert.Equal(0, await query.Query<WebhookEvent>().CountAsync(e => e.Flag.Id == flag.Id));
+        }
+        finally
+        {
+            await DisableAsync(Services, subscription.Id);
+        }
+    }
+
+    [Fact]
+    public async Task the_maintenance_job_makes_and_enqueues_deliveries_whose_fan_out_or_enqueue_was_lost()
+    {
+        var subscription = await SubscribeAsync(Services, receiver.Hook([200]), "backstop-secret-0123456789");
+        try
+        {
+            var flag = await RaiseAsync(Services, Demo.LedAgency, "backstop", "backstop");
+            var notice = Notice(FlagNoticeKind.Raised, flag);
+            await using (var scope = Services.CreateAsyncScope())
+            {
+                var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();
+                foreach (var subscriber in scope.ServiceProvider.GetServices<IFlagSubscriber>())
+                {
+                    subscriber.Stage(session, [notice]);
+                }
+
+                await session.SaveChangesAsync();
+                // CommittedAsync is never called: the process stopped between the commit and the fan-out.
+            }
+
+            Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
+            await using var query = Services.GetRequiredService<IDocumentStore>().QuerySession();
+            var staged = Assert.Single(await query.Query<WebhookEvent>().Where(e => e.Flag.Id == flag.Id).ToListAsync());
+            Assert.False(staged.FannedOut);
+
+            // Staged just now: within the grace the job leaves it alone (its own fan-out may be under way).
+            await RunMaintenanceAsync();
+            Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
+
+            await using (var session = Services.GetRequiredService<IDocumentStore>().LightweightSession())
+            {
+                session.Store(staged with { StagedAt = DateTimeOffset.UtcNow.AddMinutes(-5) });
+                await session.SaveChangesAsync();
+            }
+
+            await RunMaintenanceAsync();
+            var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+            Assert.Single(Enqueued(Services, delivery.Id));
+            await RunMaintenanceAsync();
+            Assert.Single(await DeliveriesAsync(Services, subscription.Id)); // fanned out once only
+
+            // The delivery's job is lost too (say the worker died): once overdue, it is enqueued again.
+            await using (var session = Services.GetRequiredService<IDocumentStore>().LightweightSession())
+            {
+                session.Store(delivery with { NextAttemptAt = DateTimeOffset.UtcNow.AddMinutes(-5) });
+                await session.SaveChangesAsync();
+            }
+
+            await RunMaintenanceAsync();
+            Assert.Equal(2, Enqueued(Services, delivery.Id).Count);
+            Assert.Equal(DeliveryRun.Delivered, await RunDeliveryAsync(Services, delivery.Id));
+            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, delivery.Id));
+        }
+        finally
+        {
+            await DisableAsync(Services, subscription.Id);
+        }
+    }
+
+    [Fact]
+    public async Task a_disabled_subscription_gets_no_new_deliveries_and_its_pending_ones_are_cancelled()
+    {
+        var url = receiver.Hook([200]);
+        var subscription = await SubscribeAsync(Services, url, "disabled-secret-0123456789");
+        var flag = await RaiseAsync(Services, Demo.LedAgency, "disabled", "disabled");
+        await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Raised, flag));
+        var pending = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+
+        await DisableAsync(Services, subscription.Id);
+        var resolved = await ResolveAsync(Services, flag);
+        await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Resolved, resolved));
+        Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+
+        Assert.Equal(DeliveryRun.Cancelled, await RunDeliveryAsync(Services, pending.Id));
+        Assert.Equal(DeliveryStatus.Cancelled, (await DeliveryAsync(Services, pending.Id)).Status);
+        Assert.Empty(receiver.For(url));
+    }
+
+    [Fact]
+    public void hangfire_runs_the_notifications_maintenance_every_five_minutes()
+    {
+        using var connection = Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        var jobs = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection).ToDictionary(j => j.Id);
+        Assert.Equal("*/5 * * * *", jobs[NotificationsMaintenanceJob.RecurringId].Cron);
+        Assert.Equal(typeof(NotificationsMaintenanceJob), jobs[NotificationsMaintenanceJob.RecurringId].Job.Type);
+    }
+
+    private async Task RunMaintenanceAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<NotificationsMaintenanceJob>().RunAsync(CancellationToken.None);
+    }
+
+    private static string ReceiverSignature(string secret, long timestamp, byte[] body)
+    {
+        var message = Encoding.UTF8.GetBytes($"{timestamp}.").Concat(body).ToArray();
+        return "sha256=" + Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), message)).ToLowerInvariant();
+    }
+}
