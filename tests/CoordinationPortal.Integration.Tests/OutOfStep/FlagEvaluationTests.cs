@@ -8,6 +8,8 @@ using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Integration.Tests.Infrastructure;
 using CoordinationPortal.Simulator;
 using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.Notifications;
+using CoordinationPortal.Web.Notifications.Webhooks;
 using CoordinationPortal.Web.OutOfStep;
 using CoordinationPortal.Web.Probes;
 using Marten;
@@ -162,6 +164,28 @@ public sealed class FlagEvaluationTests(PortalFixture portal)
         Assert.Equal(2, events.OfType<FlagRaised>().Count());
         Assert.Single(events.OfType<FlagResolved>());
         Assert.Single(events.OfType<FlagAcknowledged>());
+    }
+
+    [Fact]
+    public async Task the_agencys_leads_are_notified_and_a_webhook_event_is_staged_when_a_flag_is_raised_and_resolved()
+    {
+        var id = await NewAgencyAsync(Levels(3, 3, 3, 3, 3));
+        var lead = $"lead-{id:N}@agency.example";
+        Assert.IsType<CommandOutcome.Accepted>(await AsSystemAsync(new AssignLead(id, lead, "", DateTimeOffset.UtcNow)));
+
+        await SetLayerAsync(id, Layer.Data, 1);
+        var flag = await FlagWhenAsync(id, "compute-leads-data", f => f.Status == FlagStatus.Open);
+        await SetLayerAsync(id, Layer.Data, 3);
+        var resolved = await FlagWhenAsync(id, "compute-leads-data", f => f.Status == FlagStatus.Resolved);
+
+        await using var session = Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var notes = await session.Query<Notification>().Where(n => n.FlagId == flag.Id).ToListAsync();
+        Assert.Equal([FlagNoticeKind.Raised, FlagNoticeKind.Resolved], notes.OrderBy(n => n.At).Select(n => n.Kind));
+        Assert.All(notes, n => Assert.Equal(Agency.Normalize(lead), n.Recipient));
+        Assert.Equal(resolved.Explanation, notes.Single(n => n.Kind == FlagNoticeKind.Resolved).Explanation);
+
+        var events = await session.Query<WebhookEvent>().Where(e => e.Flag.Id == flag.Id).ToListAsync();
+        Assert.Equal(["flag.raised", "flag.resolved"], events.OrderBy(e => e.OccurredAt).Select(e => e.Event));
     }
 
     [Fact]
