@@ -102,9 +102,12 @@ public static class HostingExtensions
             await using var scope = app.Services.CreateAsyncScope();
             if (await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct))
             {
-                // Mark overdue demo scorecards, and flag the agencies out of step, now rather than at the first scheduled run.
+                // Mark overdue demo scorecards now rather than at the first nightly run; give the demo's flags the history its
+                // generated scorecards imply (month by month), then flag the agencies out of step today.
                 await scope.ServiceProvider.GetRequiredService<StaleScorecardJob>().RunAsync(ct);
-                await scope.ServiceProvider.GetRequiredService<FlagEvaluator>().EvaluateAllAsync(ct);
+                var evaluator = scope.ServiceProvider.GetRequiredService<FlagEvaluator>();
+                await evaluator.ReplayAsync(DemoSeeder.MonthEnds(app.Services.GetRequiredService<PortalClock>()), ct);
+                await evaluator.EvaluateAllAsync(ct);
             }
         }
 

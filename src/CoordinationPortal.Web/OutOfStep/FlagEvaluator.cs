@@ -62,24 +62,55 @@ public sealed partial class FlagEvaluator(
     public Task<EvaluationSummary> EvaluateAsync(IReadOnlyCollection<Guid> agencyIds, CancellationToken ct) =>
         EvaluateAsync(agencyIds, withdraw: false, ct);
 
-    private async Task<EvaluationSummary> EvaluateAsync(IReadOnlyCollection<Guid> agencyIds, bool withdraw, CancellationToken ct)
+    /// <summary>
+    /// Evaluates every agency as it stood at each of these past moments, oldest first, so that flags get the history
+    /// they would have had (the demo's generated history). Business times are the moments; probe evidence is not
+    /// historical, so none is used; and nobody is notified of the past.
+    /// </summary>
+    public async Task<EvaluationSummary> ReplayAsync(IReadOnlyList<DateTimeOffset> moments, CancellationToken ct)
     {
-        var total = EvaluationSummary.None;
-        foreach (var batch in agencyIds.Distinct().Order().Chunk(BatchSize))
+        IReadOnlyList<Guid> ids;
+        await using (var query = store.QuerySession())
         {
-            total = total.Plus(await EvaluateBatchWithRetryAsync(batch, withdraw, ct));
+            ids = await query.Query<AgencySummary>().Select(a => a.Id).ToListAsync(ct);
+        }
+
+        var total = EvaluationSummary.None;
+        foreach (var moment in moments.Order())
+        {
+            total = total.Plus(await EvaluateAsync(ids, new Pass(Withdraw: true, At: moment), ct));
         }
 
         return total;
     }
 
-    private async Task<EvaluationSummary> EvaluateBatchWithRetryAsync(Guid[] batch, bool withdraw, CancellationToken ct)
+    /// <summary>How a pass evaluates: whether it withdraws flags of rules no longer in force, and as of when (null: now, live).</summary>
+    private sealed record Pass(bool Withdraw, DateTimeOffset? At = null)
+    {
+        public bool Live => At is null;
+    }
+
+    private async Task<EvaluationSummary> EvaluateAsync(IReadOnlyCollection<Guid> agencyIds, bool withdraw, CancellationToken ct) =>
+        await EvaluateAsync(agencyIds, new Pass(withdraw), ct);
+
+    private async Task<EvaluationSummary> EvaluateAsync(IReadOnlyCollection<Guid> agencyIds, Pass pass, CancellationToken ct)
+    {
+        var total = EvaluationSummary.None;
+        foreach (var batch in agencyIds.Distinct().Order().Chunk(BatchSize))
+        {
+            total = total.Plus(await EvaluateBatchWithRetryAsync(batch, pass, ct));
+        }
+
+        return total;
+    }
+
+    private async Task<EvaluationSummary> EvaluateBatchWithRetryAsync(Guid[] batch, Pass pass, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await EvaluateBatchAsync(batch, withdraw, ct);
+                return await EvaluateBatchAsync(batch, pass, ct);
             }
             catch (Exception e) when (attempt < Attempts && e is ConcurrencyException or ExistingStreamIdCollisionException)
             {
@@ -89,7 +120,7 @@ public sealed partial class FlagEvaluator(
         }
     }
 
-    private async Task<EvaluationSummary> EvaluateBatchAsync(Guid[] ids, bool withdraw, CancellationToken ct)
+    private async Task<EvaluationSummary> EvaluateBatchAsync(Guid[] ids, Pass pass, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
@@ -98,8 +129,8 @@ public sealed partial class FlagEvaluator(
         var summaries = await session.LoadManyAsync<AgencySummary>(ct, ids);
         var timelines = (await session.LoadManyAsync<AgencyTimeline>(ct, ids)).ToDictionary(t => t.Id);
         var flags = (await session.Query<Flag>().Where(f => f.AgencyId.IsOneOf(ids)).ToListAsync(ct)).ToLookup(f => f.AgencyId);
-        var evidence = await EvidenceAsync(session, ids, ct);
-        var at = clock.Now;
+        var evidence = pass.Live ? await EvidenceAsync(session, ids, ct) : [];
+        var at = pass.At ?? clock.Now;
         var active = rules.ActiveIds;
 
         var notices = new List<FlagNotice>();
@@ -108,7 +139,7 @@ public sealed partial class FlagEvaluator(
         {
             var history = timelines.TryGetValue(agency.Id, out var timeline) ? timeline.Changes() : [];
             var facts = new AgencyFacts(agency.Id, at, history, evidence.GetValueOrDefault(agency.Id) ?? MeasuredEvidence.None);
-            var current = flags[agency.Id].Where(f => withdraw || active.Contains(f.RuleId)).ToList();
+            var current = flags[agency.Id].Where(f => pass.Withdraw || active.Contains(f.RuleId)).ToList();
             var changes = FlagReconciler.Reconcile(agency.Id, OutOfStepRules.Evaluate(facts, rules, framework), current, at, active);
             foreach (var change in changes)
             {
@@ -140,7 +171,7 @@ public sealed partial class FlagEvaluator(
             }
         }
 
-        if (notices.Count > 0)
+        if (notices.Count > 0 && pass.Live)
         {
             foreach (var subscriber in subscribers)
             {
@@ -149,7 +180,7 @@ public sealed partial class FlagEvaluator(
         }
 
         await session.SaveChangesAsync(ct);
-        if (notices.Count > 0)
+        if (notices.Count > 0 && pass.Live)
         {
             await NotifyCommittedAsync(notices, ct);
         }

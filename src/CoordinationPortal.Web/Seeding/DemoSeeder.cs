@@ -37,6 +37,18 @@ public sealed partial class DemoSeeder(
 
     public const int HistoryMonths = 20;
 
+    /// <summary>The last moment of each past month of the seeded history, oldest first: when the demo's flags are replayed.</summary>
+    public static IReadOnlyList<DateTimeOffset> MonthEnds(PortalClock clock)
+    {
+        var today = clock.Today;
+        var thisMonth = new DateOnly(today.Year, today.Month, 1);
+        return [.. Enumerable.Range(1, HistoryMonths - 1).Reverse().Select(back =>
+        {
+            var nextMonth = thisMonth.AddMonths(-back + 1);
+            return new DateTimeOffset(nextMonth.ToDateTime(TimeOnly.MinValue), clock.OffsetAt(nextMonth)).AddSeconds(-1);
+        })];
+    }
+
     /// <summary>Returns true when it loaded the demo agencies (an empty portfolio), false when they were there.</summary>
     public async Task<bool> SeedAsync(CancellationToken ct)
     {
