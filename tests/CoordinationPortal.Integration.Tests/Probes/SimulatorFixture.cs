@@ -35,7 +35,7 @@ public sealed class SimulatorFixture : IAsyncLifetime
     public static ProbeOptions FastOptions() => new()
     {
         ConnectTimeout = TimeSpan.FromSeconds(2),
-        HeadersTimeout = TimeSpan.FromSeconds(2),
+        HeadersTimeout = TimeSpan.FromSeconds(4), // generous: a loaded CI machine can take 2 s to send the first headers of a healthy stream
         StreamTimeout = TimeSpan.FromSeconds(3),
         MaxBodyBytes = 1 << 20,
     };
