@@ -32,26 +32,11 @@ public sealed record Flag
 
     public bool IsOpen => Status != FlagStatus.Resolved;
 
-    public static Flag Raised(FlagRaised e) => new()
-    {
-        Id = e.FlagId,
-        Version = 1,
-        AgencyId = e.AgencyId,
-        RuleId = e.RuleId,
-        Kind = e.Kind,
-        Subject = e.Subject,
-        Severity = e.Severity,
-        Layers = e.Layers,
-        Figures = e.Figures,
-        Explanation = e.Explanation,
-        Status = FlagStatus.Open,
-        Occurrence = e.Occurrence,
-        RaisedAt = e.At,
-        UpdatedAt = e.At,
-        Episodes = [new FlagEpisode(e.Occurrence, e.Severity, e.At, null)],
-    };
+    /// <summary>The first raising: the flag's identity, then the same as every later raising.</summary>
+    public static Flag Raised(FlagRaised e) =>
+        new Flag { Id = e.FlagId, AgencyId = e.AgencyId, RuleId = e.RuleId, Kind = e.Kind, Subject = e.Subject }.When(e);
 
-    /// <summary>Raised again after it had cleared: a new episode, and the old acknowledgement no longer applies.</summary>
+    /// <summary>Raised (again, after it had cleared): a new episode, and any old acknowledgement no longer applies.</summary>
     public Flag When(FlagRaised e) => this with
     {
         Version = Version + 1,
