@@ -30,6 +30,7 @@ public sealed class FlagBoardPageTests(PortalFixture portal)
         using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
 
         var html = await PageAsync(viewer, $"/flags?rule={rule}");
+        Assert.Contains("href=\"/flags/rollups\"", html, StringComparison.Ordinal);
 
         Assert.Contains("<h1 class=\"mud-typography mud-typography-h4\">Out of step</h1>", html, StringComparison.Ordinal);
         Assert.Contains("href=\"/flags\"", html, StringComparison.Ordinal); // the navigation link
