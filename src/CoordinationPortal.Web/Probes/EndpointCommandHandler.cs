@@ -124,11 +124,8 @@ public sealed partial class EndpointCommandHandler(
         var after = events.Aggregate((InferenceEndpoint?)endpoint, InferenceEndpoint.Evolve)!;
         await probes.ScheduleAsync(after.Id, after.Settings.IntervalSeconds, active: !after.Paused && !after.Retired, ct);
         LogAppended(command.GetType().Name, endpoint.Id, command.By, events.Count);
-        if (after.Retired)
-        {
-            // A retired endpoint no longer counts as evidence for its agency.
-            flags.Enqueue(after.AgencyId);
-        }
+        // New targets, a pause or a retirement change what the endpoint says about its agency's claims.
+        flags.Enqueue(after.AgencyId);
 
         return new CommandOutcome.Accepted(endpoint.Id, after.RegistryVersion, events.Count);
     }

@@ -296,6 +296,37 @@ public sealed class FlagEvaluationTests(PortalFixture portal)
         Assert.All(claims, f => Assert.Equal(FlagStatus.Resolved, f.Status));
     }
 
+    [Fact]
+    public async Task relaxing_the_endpoints_ttft_target_clears_the_claim_without_waiting_for_the_schedule()
+    {
+        var id = await NewAgencyAsync(Levels(3, 3, 3, 3, 4));
+        var url = portal.SimulatorProfile(new SimulatorProfile { TtftMs = 400, InterTokenMs = 1 }, out _);
+        using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
+        using var response = await admin.PostAsJsonAsync("/api/v1/endpoints", new
+        {
+            agencyId = id, name = "Grievance triage", baseUrl = url, kind = "Vllm", model = "sim-llama-3-8b",
+            intervalSeconds = 60, availabilityPercent = 90, p95TtftMs = 150, minOutputTokensPerSecond = 1,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var endpointId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        for (var i = 0; i < 3; i++)
+        {
+            await ProbeAsync(endpointId);
+        }
+
+        await FlagWhenAsync(id, "claimed-vs-measured",
+            f => f.Status == FlagStatus.Open && f.Explanation.En.Contains("Grievance triage", StringComparison.Ordinal), nameof(Layer.Operations));
+
+        // The operator decides 400 ms is acceptable: the registry change itself has the agency evaluated again.
+        using var edit = await admin.PutAsJsonAsync($"/api/v1/endpoints/{endpointId}", new
+        {
+            name = "Grievance triage", baseUrl = url, kind = "Vllm", model = "sim-llama-3-8b", intervalSeconds = 60,
+            availabilityPercent = 90, p95TtftMs = 1000, minOutputTokensPerSecond = 1, expectedVersion = 1,
+        });
+        Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
+        await FlagWhenAsync(id, "claimed-vs-measured", f => f.Status == FlagStatus.Resolved, nameof(Layer.Operations));
+    }
+
     private async Task ProbeAsync(Guid endpointId)
     {
         await using var scope = Services.CreateAsyncScope();
