@@ -3,7 +3,6 @@ using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Probes;
-using CoordinationPortal.Web.Probes.Storage;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -31,7 +30,7 @@ public sealed partial class FlagEvaluator(
     IDocumentStore store,
     RuleSet rules,
     ReadinessFramework framework,
-    ProbeStore probes,
+    ProbeQueries probes,
     PortalClock clock,
     IEnumerable<IFlagSubscriber> subscribers,
     ILogger<FlagEvaluator> logger)
@@ -44,13 +43,7 @@ public sealed partial class FlagEvaluator(
 
     public async Task<EvaluationSummary> EvaluateAllAsync(CancellationToken ct)
     {
-        IReadOnlyList<Guid> ids;
-        await using (var query = store.QuerySession())
-        {
-            ids = await query.Query<AgencySummary>().Select(a => a.Id).ToListAsync(ct);
-        }
-
-        var summary = await EvaluateAsync(ids, withdraw: true, ct);
+        var summary = await EvaluateAsync(await AllAgencyIdsAsync(ct), new Pass(Withdraw: true), ct);
         LogEvaluatedAll(summary.Agencies, summary.Raised, summary.Updated, summary.Resolved);
         return summary;
     }
@@ -60,7 +53,7 @@ public sealed partial class FlagEvaluator(
     /// <see cref="EvaluateAllAsync"/>, which withdraws them: a change of rules is a portfolio-wide matter.
     /// </summary>
     public Task<EvaluationSummary> EvaluateAsync(IReadOnlyCollection<Guid> agencyIds, CancellationToken ct) =>
-        EvaluateAsync(agencyIds, withdraw: false, ct);
+        EvaluateAsync(agencyIds, new Pass(Withdraw: false), ct);
 
     /// <summary>
     /// Evaluates every agency as it stood at each of these past moments, oldest first, so that flags get the history
@@ -69,12 +62,7 @@ public sealed partial class FlagEvaluator(
     /// </summary>
     public async Task<EvaluationSummary> ReplayAsync(IReadOnlyList<DateTimeOffset> moments, CancellationToken ct)
     {
-        IReadOnlyList<Guid> ids;
-        await using (var query = store.QuerySession())
-        {
-            ids = await query.Query<AgencySummary>().Select(a => a.Id).ToListAsync(ct);
-        }
-
+        var ids = await AllAgencyIdsAsync(ct);
         var total = EvaluationSummary.None;
         foreach (var moment in moments.Order())
         {
@@ -90,8 +78,11 @@ public sealed partial class FlagEvaluator(
         public bool Live => At is null;
     }
 
-    private async Task<EvaluationSummary> EvaluateAsync(IReadOnlyCollection<Guid> agencyIds, bool withdraw, CancellationToken ct) =>
-        await EvaluateAsync(agencyIds, new Pass(withdraw), ct);
+    private async Task<IReadOnlyList<Guid>> AllAgencyIdsAsync(CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        return await query.Query<AgencySummary>().Select(a => a.Id).ToListAsync(ct);
+    }
 
     private async Task<EvaluationSummary> EvaluateAsync(IReadOnlyCollection<Guid> agencyIds, Pass pass, CancellationToken ct)
     {
@@ -226,17 +217,11 @@ public sealed partial class FlagEvaluator(
     private async Task<Dictionary<Guid, MeasuredEvidence>> EvidenceAsync(IQuerySession session, Guid[] ids, CancellationToken ct)
     {
         var endpoints = await session.Query<InferenceEndpoint>().Where(e => e.AgencyId.IsOneOf(ids) && !e.Retired).ToListAsync(ct);
-        if (endpoints.Count == 0)
-        {
-            return [];
-        }
-
-        var stats = await probes.WindowStatsAsync(SloWindow.Week, endpoints.Select(e => e.Id).ToList(), ct);
+        var week = await probes.WeekReportsAsync(endpoints, ct);
         return endpoints.GroupBy(e => e.AgencyId).ToDictionary(
             g => g.Key,
-            g => new MeasuredEvidence(g.OrderBy(e => e.Settings.Name, StringComparer.Ordinal).Select(e => new EndpointMeasure(
-                e.Id, e.Settings.Name, e.Settings.Slo,
-                SloMath.Evaluate(SloWindow.Week, stats.GetValueOrDefault(e.Id) ?? ProbeQueries.EmptyStats(), e.Settings.Slo))).ToList()));
+            g => new MeasuredEvidence([.. g.OrderBy(e => e.Settings.Name, StringComparer.Ordinal)
+                .Select(e => new EndpointMeasure(e.Id, e.Settings.Name, e.Settings.Slo, week[e.Id]))]));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Out-of-step evaluation of {Agencies} agencies: {Raised} raised, {Updated} updated, {Resolved} resolved")]

@@ -217,17 +217,6 @@ public static class FlagRollups
     }
 }
 
-public static class FlagViewsModule
-{
-    /// <summary>The reads and texts of the agency page's flags and the roll-ups page.</summary>
-    public static IServiceCollection AddFlagViews(this IServiceCollection services)
-    {
-        services.AddScoped<FlagRollupQueries>();
-        services.AddScoped<Pages.FlagText>();
-        return services;
-    }
-}
-
 /// <summary>What the roll-up page shows.</summary>
 public sealed record FlagRollupView(
     IReadOnlyList<GroupRollup> Sectors,

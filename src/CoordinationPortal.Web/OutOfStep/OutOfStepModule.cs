@@ -26,7 +26,8 @@ public static class OutOfStepModule
         builder.Services.AddScoped<FlagQueries>();
         builder.Services.AddScoped<FlagCommandHandler>();
         builder.Services.AddSingleton<RuleTitles>();
-        builder.Services.AddFlagViews();
+        builder.Services.AddScoped<FlagRollupQueries>();
+        builder.Services.AddScoped<Pages.FlagText>();
         return builder;
     }
 

@@ -113,10 +113,20 @@ public sealed class ProbeQueries(IQuerySession query, ProbeStore probes, TimePro
             return new AgencyEvidence([], new Dictionary<Guid, SloReport>());
         }
 
-        var stats = await probes.WindowStatsAsync(SloWindow.Week, rows.Select(r => r.Endpoint.Id).ToList(), ct);
-        var week = rows.ToDictionary(r => r.Endpoint.Id,
-            r => SloMath.Evaluate(SloWindow.Week, stats.GetValueOrDefault(r.Endpoint.Id) ?? EmptyStats(), r.Endpoint.Settings.Slo));
-        return new AgencyEvidence(rows, week);
+        return new AgencyEvidence(rows, await WeekReportsAsync([.. rows.Select(r => r.Endpoint)], ct));
+    }
+
+    /// <summary>The 7-day SLO report of each endpoint, from one read of the probe store: the measured evidence.</summary>
+    public async Task<Dictionary<Guid, SloReport>> WeekReportsAsync(IReadOnlyList<InferenceEndpoint> endpoints, CancellationToken ct)
+    {
+        if (endpoints.Count == 0)
+        {
+            return [];
+        }
+
+        var stats = await probes.WindowStatsAsync(SloWindow.Week, [.. endpoints.Select(e => e.Id)], ct);
+        return endpoints.ToDictionary(e => e.Id,
+            e => SloMath.Evaluate(SloWindow.Week, stats.GetValueOrDefault(e.Id) ?? EmptyStats(), e.Settings.Slo));
     }
 
     public async Task<IReadOnlyList<SloReport>> SloAsync(InferenceEndpoint endpoint, CancellationToken ct)
