@@ -63,9 +63,12 @@ public sealed class AgencyEditHandler : AuthorizationHandler<AgencyEditRequireme
         return Task.CompletedTask;
     }
 
-    public static bool CanEdit(ClaimsPrincipal user, Agency agency) =>
+    public static bool CanEdit(ClaimsPrincipal user, Agency agency) => CanEdit(user, agency.Leads);
+
+    /// <summary>The same rule for callers that hold only the agency's (normalised) leads, e.g. a portfolio row.</summary>
+    public static bool CanEdit(ClaimsPrincipal user, IEnumerable<string> leads) =>
         user.IsInRole(Roles.Admin)
-        || (user.IsInRole(Roles.AgencyLead) && user.Identity?.Name is { } name && agency.IsLead(name));
+        || (user.IsInRole(Roles.AgencyLead) && user.Identity?.Name is { Length: > 0 } name && leads.Contains(Agency.Normalize(name)));
 }
 
 public static class IdentityModule

@@ -17,7 +17,7 @@ public sealed partial class FlagCommandHandler(IDocumentSession session, PortalC
     public async Task<CommandOutcome> AcknowledgeAsync(ClaimsPrincipal user, Guid flagId, string? note, long? expectedVersion, CancellationToken ct)
     {
         var name = user.Identity?.Name;
-        if (string.IsNullOrEmpty(name) || !(user.IsInRole(Roles.Admin) || user.IsInRole(Roles.AgencyLead)))
+        if (string.IsNullOrEmpty(name))
         {
             return new CommandOutcome.Forbidden();
         }
@@ -73,13 +73,8 @@ public sealed partial class FlagCommandHandler(IDocumentSession session, PortalC
         }
 
         var agency = await session.LoadAsync<AgencySummary>(agencyId, ct);
-        return agency is not null && MayAcknowledge(user, agency.Leads);
+        return agency is not null && AgencyEditHandler.CanEdit(user, agency.Leads);
     }
-
-    /// <summary>For pages that already hold the agency's leads: whether to offer the form at all.</summary>
-    public static bool MayAcknowledge(ClaimsPrincipal user, IReadOnlyList<string> leads) =>
-        user.IsInRole(Roles.Admin)
-        || (user.IsInRole(Roles.AgencyLead) && user.Identity?.Name is { Length: > 0 } name && leads.Contains(Agency.Normalize(name)));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Flag {FlagId} ({RuleId}, agency {AgencyId}) acknowledged by {User}")]
     private partial void LogAcknowledged(Guid flagId, string ruleId, Guid agencyId, string user);

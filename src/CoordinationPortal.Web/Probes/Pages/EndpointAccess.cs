@@ -11,9 +11,7 @@ namespace CoordinationPortal.Web.Probes.Pages;
 /// </summary>
 public static class EndpointAccess
 {
-    public static bool MayChange(ClaimsPrincipal user, AgencySummary agency) =>
-        user.IsInRole(Roles.Admin)
-        || (user.IsInRole(Roles.AgencyLead) && user.Identity?.Name is { } name && agency.Leads.Contains(Agency.Normalize(name)));
+    public static bool MayChange(ClaimsPrincipal user, AgencySummary agency) => AgencyEditHandler.CanEdit(user, agency.Leads);
 
     public static async Task<IReadOnlyList<AgencySummary>> AgenciesAsync(ClaimsPrincipal user, AgencyQueries agencies, CancellationToken ct)
     {
