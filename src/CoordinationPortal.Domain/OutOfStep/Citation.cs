@@ -23,10 +23,13 @@ public readonly record struct Citation(string Name, string En, string Hi)
         return new(name, text, text);
     }
 
-    /// <summary>A percentage with up to two decimals: 97.5, 99.95.</summary>
+    /// <summary>
+    /// A percentage with one to three decimals, as many as it has (availability targets go to 99.999): 97.5, 99.95,
+    /// 99.999. A value with more decimals is rounded to three; round it first where the direction matters.
+    /// </summary>
     public static Citation Percent(string name, double value)
     {
-        var text = value.ToString("0.0#", CultureInfo.InvariantCulture);
+        var text = value.ToString("0.0##", CultureInfo.InvariantCulture);
         return new(name, text, text);
     }
 

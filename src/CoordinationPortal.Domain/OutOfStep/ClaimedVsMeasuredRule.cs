@@ -8,7 +8,8 @@ namespace CoordinationPortal.Domain.OutOfStep;
 /// The flag cites the worst endpoint: one that missed availability (the largest shortfall) before one that missed
 /// only TTFT (the largest p95 against its target). Explained with the rule's explanation for an availability miss,
 /// its <c>ttft</c> case for a TTFT miss and its <c>noEndpoint</c> case for no endpoint. Measured values are cited
-/// rounded towards the target missed (availability down, TTFT up), so a miss never reads as met.
+/// rounded towards the target missed (availability down, at the precision the target is cited with; TTFT up), so a
+/// miss never reads as met.
 /// </summary>
 public static class ClaimedVsMeasuredRule
 {
@@ -105,8 +106,8 @@ public static class ClaimedVsMeasuredRule
         LocalizedText explanation;
         if (week.AvailabilityMet == false)
         {
-            var availability = (double)(Math.Floor((decimal)week.AvailabilityPercent!.Value * 100) / 100);
             var target = worst.Targets.AvailabilityPercent;
+            var availability = RoundedDown(week.AvailabilityPercent!.Value, DecimalsFor(target));
             figures.Add(new("availabilityPercent", availability));
             figures.Add(new("availabilityTargetPercent", target));
             explanation = Citation.Fill(
@@ -125,6 +126,15 @@ public static class ClaimedVsMeasuredRule
         }
 
         return new Finding(rule.Id, rule.Kind, layer.ToString(), rule.Severity, [layer], figures, explanation);
+    }
+
+    /// <summary>Decimals an availability is cited with: two, or three for a target that has three (up to 99.999).</summary>
+    private static int DecimalsFor(double targetPercent) => (decimal)targetPercent * 100 % 1 == 0 ? 2 : 3;
+
+    private static double RoundedDown(double percent, int decimals)
+    {
+        var scale = decimals == 2 ? 100m : 1000m;
+        return (double)(Math.Floor((decimal)percent * scale) / scale);
     }
 
     /// <summary>The week's SLO standing of the agency's endpoints, worked out once per evaluation.</summary>

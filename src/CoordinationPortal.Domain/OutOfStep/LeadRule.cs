@@ -2,7 +2,8 @@ namespace CoordinationPortal.Domain.OutOfStep;
 
 /// <summary>
 /// <c>lead</c>: the <c>lead</c> layer is more than <c>marginLevels</c> levels above the <c>lag</c> layer (exactly at
-/// the margin is not enough). One rule per pair of layers, each with its own sentence in the rules file.
+/// the margin is not enough), comparing the levels as the flag cites them (one decimal). One rule per pair of layers,
+/// each with its own sentence in the rules file.
 /// </summary>
 public static class LeadRule
 {
@@ -30,8 +31,10 @@ public static class LeadRule
             return [];
         }
 
+        // Decided on the levels as cited (one decimal), so the flag's own figures always bear it out.
         var margin = rule.Number("marginLevels");
-        var gap = leadLevel - lagLevel;
+        (leadLevel, lagLevel) = (Citation.OneDecimal(leadLevel), Citation.OneDecimal(lagLevel));
+        var gap = Citation.OneDecimal(leadLevel - lagLevel);
         if (!Thresholds.MoreThan(gap, margin))
         {
             return [];

@@ -6,7 +6,8 @@ namespace CoordinationPortal.Domain.OutOfStep;
 public static class OutOfStepRules
 {
     /// <summary>
-    /// Every kind, described: settings and texts the parser checks a rule against, and the function that evaluates it.
+    /// Every kind, described: its name (the rules file's <c>kind</c> and <see cref="Finding.Kind"/>), the settings and
+    /// texts the parser checks a rule against, and the function that evaluates it.
     /// <para>
     /// To add a kind of check (e.g. slipping action items): write its function and its <see cref="RuleKind"/> in one
     /// file (see <see cref="LeadRule"/>), add that <see cref="RuleKind"/> here, and add a rule of the kind to
@@ -22,14 +23,6 @@ public static class OutOfStepRules
         StalenessRule.Kind,
         ClaimedVsMeasuredRule.Kind,
     ];
-
-    /// <summary>
-    /// The function of each kind, by the name used in the rules file's <c>kind</c> and in <see cref="Finding.Kind"/>:
-    /// <c>spread</c>, <c>lead</c>, <c>velocity</c>, <c>staleness</c>, <c>claimed-vs-measured</c>. Built from
-    /// <see cref="Registry"/>: a new kind is one function, one entry there, and one rule in the rules file.
-    /// </summary>
-    public static IReadOnlyDictionary<string, RuleFunction> Kinds { get; } =
-        Registry.ToDictionary(k => k.Name, k => k.Evaluate, StringComparer.Ordinal);
 
     private static readonly Dictionary<string, RuleKind> ByName = Registry.ToDictionary(k => k.Name, StringComparer.Ordinal);
 

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Domain.Scoring;
 
@@ -25,17 +26,49 @@ public sealed record RuleDefinition(
     public IReadOnlyDictionary<string, LocalizedText> Cases { get; init; } = new Dictionary<string, LocalizedText>();
 }
 
-/// <summary>The rules in force. <see cref="ActiveIds"/> are the enabled ones; a flag of any other rule is withdrawn.</summary>
+/// <summary>
+/// The rules in force. <see cref="ActiveIds"/> are the enabled ones; a flag of any other rule is withdrawn.
+/// <see cref="Active"/> and <see cref="ActiveIds"/> are worked out once, when <see cref="Rules"/> is set.
+/// Two rule sets are equal when their versions are and they hold the same list of rules.
+/// </summary>
 public sealed record RuleSet(string Version, IReadOnlyList<RuleDefinition> Rules)
 {
-    public IEnumerable<RuleDefinition> Active => Rules.Where(r => r.Enabled);
+    // Set from the constructor's argument here, and again by the init accessor when a copy is made with other rules.
+    private (ReadOnlyCollection<RuleDefinition> Rules, ReadOnlySet<string> Ids) _active = ActiveOf(Rules);
 
-    public ISet<string> ActiveIds => Active.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+    public IReadOnlyList<RuleDefinition> Rules
+    {
+        get;
+        init
+        {
+            field = value;
+            _active = ActiveOf(value);
+        }
+    } = Rules;
+
+    /// <summary>The enabled rules, in file order.</summary>
+    public IEnumerable<RuleDefinition> Active => _active.Rules;
+
+    /// <summary>The ids of the enabled rules (read-only).</summary>
+    public ISet<string> ActiveIds => _active.Ids;
+
+    public bool Equals(RuleSet? other) =>
+        other is not null && string.Equals(Version, other.Version, StringComparison.Ordinal) && Equals(Rules, other.Rules);
+
+    public override int GetHashCode() => HashCode.Combine(Version, Rules);
+
+    private static (ReadOnlyCollection<RuleDefinition>, ReadOnlySet<string>) ActiveOf(IReadOnlyList<RuleDefinition> rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        RuleDefinition[] active = [.. rules.Where(r => r.Enabled)];
+        return (Array.AsReadOnly(active), new ReadOnlySet<string>(active.Select(r => r.Id).ToHashSet(StringComparer.Ordinal)));
+    }
 }
 
 /// <summary>
 /// A kind of rule: a pure function of one rule's settings and one agency's facts. Adding a kind of check is one
-/// function registered in <see cref="OutOfStepRules.Kinds"/> and one entry in the rules file.
+/// <see cref="RuleKind"/> (with this function) added to <see cref="OutOfStepRules.Registry"/> and one entry in the
+/// rules file.
 /// </summary>
 public delegate IEnumerable<Finding> RuleFunction(RuleDefinition rule, RuleContext context);
 
@@ -75,10 +108,10 @@ public sealed class RuleContext
     /// <summary>A layer's level (1.0–5.0, <see cref="Scoring.Scores.AsLevel"/> of its score) now; null when nothing in it is assessed.</summary>
     public double? Level(Layer layer) => _now.Level(layer);
 
-    /// <summary>The layer scores as they stood at <paramref name="moment"/> (changes at that instant included).</summary>
-    public LayerScores ScoresAsOf(DateTimeOffset moment) => LevelsAsOf(moment).Scores;
-
-    /// <summary>A layer's level as it stood at <paramref name="moment"/>; null when nothing in it was assessed by then.</summary>
+    /// <summary>
+    /// A layer's level as it stood at <paramref name="moment"/> (changes at that instant included); null when nothing
+    /// in it was assessed by then.
+    /// </summary>
     public double? LevelAsOf(DateTimeOffset moment, Layer layer) => LevelsAsOf(moment).Level(layer);
 
     /// <summary>When an indicator of the layer was last assessed, up to <see cref="AgencyFacts.At"/>; null if never.</summary>
@@ -86,6 +119,44 @@ public sealed class RuleContext
 
     /// <summary>The layer's name in the framework (English and Hindi).</summary>
     public LocalizedText LayerName(Layer layer) => _names[(int)layer] ??= Framework.LayerOf(layer).Name;
+
+    /// <summary>
+    /// The end of a calendar day in the offset of <see cref="AgencyFacts.At"/>: its last instant, so that
+    /// <see cref="LevelAsOf"/> at it includes every change made that day and none made the next.
+    /// </summary>
+    public DateTimeOffset EndOf(DateOnly day) =>
+        new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), Facts.At.Offset).AddTicks(-1);
+
+    /// <summary>
+    /// Of the layers <paramref name="value"/> gives a value for, the one with the highest value and the one with the
+    /// lowest; on a tie the first in framework order. Null when no layer has a value; one layer can be both.
+    /// </summary>
+    internal static LayerExtremes? Extremes(Func<Layer, double?> value)
+    {
+        LayerExtremes? found = null;
+        foreach (var layer in Layers.All)
+        {
+            if (value(layer) is not { } v)
+            {
+                continue;
+            }
+
+            var f = found ?? new LayerExtremes(layer, v, layer, v);
+            if (v > f.High)
+            {
+                f = f with { Highest = layer, High = v };
+            }
+
+            if (v < f.Low)
+            {
+                f = f with { Lowest = layer, Low = v };
+            }
+
+            found = f;
+        }
+
+        return found;
+    }
 
     private LayerLevels LevelsAsOf(DateTimeOffset moment)
     {
@@ -152,3 +223,6 @@ public sealed class RuleContext
         public double? Level(Layer layer) => _levels[(int)layer];
     }
 }
+
+/// <summary>The layer with the highest value and the one with the lowest (see <see cref="RuleContext.Extremes"/>).</summary>
+internal readonly record struct LayerExtremes(Layer Highest, double High, Layer Lowest, double Low);

@@ -253,18 +253,5 @@ public sealed class RuleSetFormatException : FormatException
     public RuleSetFormatException(IReadOnlyList<string> problems)
         : base("The out-of-step rules are invalid: " + string.Join(" ", problems)) => Problems = problems;
 
-    public RuleSetFormatException()
-        : this([])
-    {
-    }
-
-    public RuleSetFormatException(string message)
-        : this([message])
-    {
-    }
-
-    public RuleSetFormatException(string message, Exception innerException)
-        : base(message, innerException) => Problems = [message];
-
     public IReadOnlyList<string> Problems { get; }
 }

@@ -3,7 +3,8 @@ namespace CoordinationPortal.Domain.OutOfStep;
 /// <summary>
 /// <c>spread</c>: the strongest and the weakest layer are at least <c>minLevels</c> levels apart. Raised at
 /// <see cref="RuleDefinition.Severity"/>, or High from <c>highAtLevels</c> apart when that setting is given. Layers
-/// with the same level: the first in framework order counts as strongest (or weakest).
+/// with the same level: the first in framework order counts as strongest (or weakest). The spread is that of the
+/// levels as the flag cites them (one decimal).
 /// </summary>
 public static class SpreadRule
 {
@@ -26,33 +27,16 @@ public static class SpreadRule
     {
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(context);
-        Layer? strongest = null, weakest = null;
-        double high = 0, low = 0;
-        foreach (var layer in Layers.All)
-        {
-            if (context.Level(layer) is not { } level)
-            {
-                continue;
-            }
-
-            if (strongest is null || level > high)
-            {
-                (strongest, high) = (layer, level);
-            }
-
-            if (weakest is null || level < low)
-            {
-                (weakest, low) = (layer, level);
-            }
-        }
-
-        if (strongest is not { } strong || weakest is not { } weak || strong == weak)
+        if (RuleContext.Extremes(context.Level) is not { } extremes || extremes.Highest == extremes.Lowest)
         {
             return [];
         }
 
+        // Decided on the levels as cited (one decimal), so the flag's own figures always bear it out.
+        var (strong, weak) = (extremes.Highest, extremes.Lowest);
+        var (high, low) = (Citation.OneDecimal(extremes.High), Citation.OneDecimal(extremes.Low));
         var minLevels = rule.Number("minLevels");
-        var spread = high - low;
+        var spread = Citation.OneDecimal(high - low);
         if (!Thresholds.AtLeast(spread, minLevels))
         {
             return [];

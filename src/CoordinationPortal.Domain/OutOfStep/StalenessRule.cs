@@ -4,7 +4,8 @@ namespace CoordinationPortal.Domain.OutOfStep;
 /// <c>staleness</c>: a layer last assessed more than <c>staleDays</c> days before the moment evaluated, while at least
 /// one other layer was assessed within <c>staleDays</c>. One flag per stale layer (the subject is the layer). Days are
 /// counted between calendar dates in the offset of the moment evaluated. The flag cites the date of the last
-/// assessment, never "N days ago", so it does not change from one day to the next.
+/// assessment, never "N days ago", so it does not change from one day to the next; its figure
+/// <c>lastAssessedDate</c> is that date as the number yyyyMMdd (20250603 for 3 June 2025).
 /// </summary>
 public static class StalenessRule
 {
@@ -57,7 +58,7 @@ public static class StalenessRule
                 layer.ToString(),
                 rule.Severity,
                 [layer],
-                [new Figure("lastAssessed", day)],
+                [new Figure("lastAssessedDate", AsNumber(DateOnly.FromDayNumber(day)))],
                 Citation.Fill(
                     rule.Explanation,
                     Citation.Text("layer", context.LayerName(layer)),
@@ -67,4 +68,7 @@ public static class StalenessRule
 
         return findings;
     }
+
+    /// <summary>A date as the number its ISO digits spell (yyyyMMdd): 3 June 2025 is 20250603.</summary>
+    private static int AsNumber(DateOnly date) => (date.Year * 10_000) + (date.Month * 100) + date.Day;
 }

@@ -7,8 +7,10 @@ namespace CoordinationPortal.Domain.OutOfStep;
 /// a score at the start of the window are left out.
 /// </summary>
 /// <remarks>
-/// The window is cited by its length, not by its start date: a date that moves every day would change the flag
-/// every day while the data behind it does not.
+/// The window counts calendar days in the offset of the moment evaluated, as staleness does: it starts at the end of
+/// the day <c>windowDays</c> days before the day evaluated (levels as they stood then), so the hour the evaluation
+/// runs at does not change what it finds. The window is cited by its length, not by its start date: a date that moves
+/// every day would change the flag every day while the data behind it does not.
 /// </remarks>
 public static class VelocityRule
 {
@@ -30,40 +32,30 @@ public static class VelocityRule
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(context);
         var windowDays = rule.Days("windowDays");
-        var start = context.Facts.At.AddDays(-windowDays);
-        Layer? riser = null, laggard = null;
-        double rise = 0, least = 0;
-        foreach (var layer in Layers.All)
+        var start = context.EndOf(context.Today.AddDays(-windowDays));
+        var from = new double[Layers.All.Count];
+        var to = new double[Layers.All.Count];
+        double? Change(Layer layer)
         {
             if (context.LevelAsOf(start, layer) is not { } then || context.Level(layer) is not { } now)
             {
-                continue;
+                return null;
             }
 
-            var change = now - then;
-            if (riser is null || change > rise)
-            {
-                (riser, rise) = (layer, change);
-            }
-
-            if (laggard is null || change < least)
-            {
-                (laggard, least) = (layer, change);
-            }
+            (from[(int)layer], to[(int)layer]) = (then, now);
+            return now - then;
         }
 
         var minRise = rule.Number("minRiseLevels");
         var flatMax = rule.Number("flatMaxChangeLevels");
-        if (riser is not { } up || laggard is not { } flat || up == flat
+        if (RuleContext.Extremes(Change) is not (var up, var rise, var flat, var least) || up == flat
             || !Thresholds.AtLeast(rise, minRise) || !Thresholds.AtMost(least, flatMax))
         {
             return [];
         }
 
-        var riserFrom = context.LevelAsOf(start, up)!.Value;
-        var riserTo = context.Level(up)!.Value;
-        var laggardFrom = context.LevelAsOf(start, flat)!.Value;
-        var laggardTo = context.Level(flat)!.Value;
+        var (riserFrom, riserTo) = (from[(int)up], to[(int)up]);
+        var (laggardFrom, laggardTo) = (from[(int)flat], to[(int)flat]);
         return
         [
             new Finding(

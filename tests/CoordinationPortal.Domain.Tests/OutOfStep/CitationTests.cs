@@ -42,6 +42,13 @@ public sealed class CitationTests
     public void changes_are_cited_with_their_sign(double value, string cited) =>
         Assert.Equal(cited, Citation.Change("x", value).En);
 
+    [Theory]
+    [InlineData(97.0, "97.0")]
+    [InlineData(97.25, "97.25")]
+    [InlineData(99.999, "99.999")]
+    public void percentages_are_cited_with_as_many_decimals_as_they_have_up_to_three(double value, string cited) =>
+        Assert.Equal(cited, Citation.Percent("x", value).En);
+
     [Fact]
     public void dates_are_cited_as_iso_dates_in_both_languages()
     {

@@ -122,6 +122,20 @@ public sealed class ClaimedVsMeasuredRuleTests
     }
 
     [Fact]
+    public void a_target_with_three_decimals_is_cited_with_them_and_the_availability_rounded_down_to_them()
+    {
+        // 99.9989 % misses a 99.999 % target: cited 99.998 %, not 100.0 % against 100.0 %.
+        var targets = new SloTargets(99.999, 1500, 10);
+        var measured = Measured(Endpoint("triage-llm", 99.9989, 500, targets));
+
+        var finding = Assert.Single(Rules.Evaluate(Compute([4, 4, 4, 4, 4], measured), ClaimedVsMeasured));
+
+        Assert.Equal(99.998, finding.Figures.Single(f => f.Name == "availabilityPercent").Value);
+        Assert.Equal(99.999, finding.Figures.Single(f => f.Name == "availabilityTargetPercent").Value);
+        Assert.Contains("available 99.998% of the time against a target of 99.999%", finding.Explanation.En, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void the_worst_endpoint_is_the_largest_availability_shortfall_before_any_ttft_miss()
     {
         var measured = Measured(

@@ -45,6 +45,21 @@ public sealed class LeadRuleTests
     }
 
     [Fact]
+    public void the_margin_is_checked_on_the_levels_as_cited()
+    {
+        // Operations (2 + 3 + 3 + 1.5·4) / 4.5 = 3.11, cited 3.1; Governance (1 + 1.5·3 + 2 + 2 + 2) / 5.5 = 2.09,
+        // cited 2.1. Unrounded they are 1.02 apart, but the flag would read "1.0 levels apart, more than 1.0".
+        var facts = new History()
+            .Assess(Layer.Operations, Assessed, 2, 3, 3, 4)
+            .Assess(Layer.Governance, Assessed, 1, 3, 2, 2, 2)
+            .At(Now);
+        var context = new RuleContext(facts, Rules.Framework);
+        Assert.True(context.Level(Layer.Operations) - context.Level(Layer.Governance) > 1.0);
+
+        Assert.Empty(Rules.Evaluate(facts, Rules.SeedRule("operations-leads-governance")));
+    }
+
+    [Fact]
     public void the_explanation_is_the_rules_own_sentence_citing_both_levels_in_english_and_hindi()
     {
         var finding = Assert.Single(Rules.Evaluate(Profile(4, 4, 4, 4, 4), ComputeLeadsData));

@@ -15,8 +15,7 @@ public sealed class OutOfStepRulesTests
     [Fact]
     public void the_kinds_are_named_as_in_the_rules_file()
     {
-        Assert.Equal(["spread", "lead", "velocity", "staleness", "claimed-vs-measured"], OutOfStepRules.Kinds.Keys);
-        Assert.Equal(OutOfStepRules.Kinds.Keys, OutOfStepRules.Registry.Select(k => k.Name));
+        Assert.Equal(["spread", "lead", "velocity", "staleness", "claimed-vs-measured"], OutOfStepRules.Registry.Select(k => k.Name));
         Assert.Same(LeadRule.Kind, OutOfStepRules.Describe("lead"));
         Assert.Null(OutOfStepRules.Describe("Lead"));
     }
@@ -47,6 +46,20 @@ public sealed class OutOfStepRulesTests
         var e = Assert.Throws<ArgumentException>(() => Rules.Evaluate(ComputeFarAhead(), rule));
 
         Assert.Contains("'sprawl'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void the_active_rules_follow_a_copy_made_with_other_rules()
+    {
+        var rules = Rules.Seed with { Rules = [.. Rules.Seed.Rules.Select(r => r.Id == "spread" ? r with { Enabled = false } : r)] };
+
+        Assert.Contains("spread", Rules.Seed.ActiveIds);
+        Assert.DoesNotContain("spread", rules.ActiveIds);
+        Assert.DoesNotContain(rules.Active, r => r.Id == "spread");
+        Assert.Same(rules.ActiveIds, rules.ActiveIds);
+        Assert.Throws<NotSupportedException>(() => rules.ActiveIds.Add("spread"));
+        Assert.Equal(Rules.Seed, Rules.Seed with { });
+        Assert.NotEqual(Rules.Seed, rules);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class SeedRulesTests
     public void every_kind_has_a_seed_rule()
     {
         Assert.Equal(
-            OutOfStepRules.Kinds.Keys.Order(StringComparer.Ordinal),
+            OutOfStepRules.Registry.Select(k => k.Name).Order(StringComparer.Ordinal),
             Rules.Seed.Rules.Select(r => r.Kind).Distinct().Order(StringComparer.Ordinal));
     }
 

@@ -43,6 +43,24 @@ public sealed class SpreadRuleTests
     }
 
     [Fact]
+    public void the_threshold_is_checked_on_the_levels_as_cited()
+    {
+        // Operations (4 + 3 + 3 + 1.5·4) / 4.5 = 3.56, cited 3.6; Governance (1 + 1.5·3 + 2 + 2 + 2) / 5.5 = 2.09,
+        // cited 2.1. Unrounded they are 1.46 apart, but as cited 1.5: at the threshold, and the flag says so.
+        var facts = new History()
+            .Assess(Layer.Operations, Assessed, 4, 3, 3, 4)
+            .Assess(Layer.Governance, Assessed, 1, 3, 2, 2, 2)
+            .At(Now);
+
+        var finding = Assert.Single(Rules.Evaluate(facts, Spread));
+
+        Assert.Equal([Layer.Operations, Layer.Governance], finding.Layers);
+        Assert.Equal(
+            [new("strongestLevel", 3.6), new("weakestLevel", 2.1), new("spreadLevels", 1.5), new Figure("spreadPoints", 37.5)],
+            finding.Figures);
+    }
+
+    [Fact]
     public void a_spread_just_above_the_threshold_is_raised()
     {
         // Compute 3.6 (fourth indicator at 4); Data 2.0: 1.6 levels, 40 points apart.

@@ -34,7 +34,7 @@ public sealed class StalenessRuleTests
         Assert.Equal("Governance", finding.Subject);
         Assert.Equal(FlagSeverity.Low, finding.Severity);
         Assert.Equal([Layer.Governance], finding.Layers);
-        Assert.Equal([new Figure("lastAssessed", new DateOnly(2025, 6, 3).DayNumber)], finding.Figures);
+        Assert.Equal([new Figure("lastAssessedDate", 20250603)], finding.Figures);
         Assert.Equal(
             "Governance was last assessed on 2025-06-03, more than 270 days ago, while other layers have been assessed since: "
             + "its level may no longer show where the agency stands.",
@@ -70,7 +70,7 @@ public sealed class StalenessRuleTests
 
         Assert.Equal(["Compute", "Skills"], findings.Select(f => f.Subject));
         Assert.Equal(
-            [new DateOnly(2025, 5, 5).DayNumber, new DateOnly(2024, 10, 17).DayNumber],
+            [20250505, 20241017],
             findings.Select(f => f.Figures.Single().Value));
     }
 
@@ -119,7 +119,7 @@ public sealed class StalenessRuleTests
 
         var finding = Assert.Single(Rules.Evaluate(facts, Stale));
 
-        Assert.Equal(new DateOnly(2025, 6, 3).DayNumber, finding.Figures[0].Value);
+        Assert.Equal(20250603, finding.Figures[0].Value);
     }
 
     [Fact]

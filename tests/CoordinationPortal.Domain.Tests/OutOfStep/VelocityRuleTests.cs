@@ -130,6 +130,31 @@ public sealed class VelocityRuleTests
     }
 
     [Fact]
+    public void the_window_opens_at_the_end_of_the_day_window_days_before_whatever_the_hour_evaluated()
+    {
+        // 180 days before 1 March 2026 is 2 September 2025: Data's fall that day is before the window (its level at
+        // the start is 2), Compute's rise the next day within it. The hour of the evaluation changes neither.
+        var history = new History()
+            .Assess(Layer.Compute, 2, BeforeWindow)
+            .Assess(Layer.Data, 3, BeforeWindow)
+            .Assess(Layer.Data, 2, History.On(2025, 9, 2, hour: 12))
+            .Assess(Layer.Compute, 4, History.On(2025, 9, 3, hour: 0));
+
+        var early = Assert.Single(Rules.Evaluate(history.At(new DateTimeOffset(2026, 3, 1, 0, 30, 0, History.Ist)), Velocity));
+        var late = Assert.Single(Rules.Evaluate(history.At(new DateTimeOffset(2026, 3, 1, 23, 30, 0, History.Ist)), Velocity));
+
+        Assert.Equal(early.Layers, late.Layers);
+        Assert.Equal(early.Figures, late.Figures);
+        Assert.Equal(early.Explanation, late.Explanation);
+        Assert.Equal(
+            [
+                new("riseLevels", 2.0), new("riserFrom", 2.0), new("riserTo", 4.0),
+                new("laggardChange", 0.0), new("laggardFrom", 2.0), new Figure("laggardTo", 2.0),
+            ],
+            early.Figures);
+    }
+
+    [Fact]
     public void a_layer_first_assessed_inside_the_window_is_left_out()
     {
         // Governance has no score at the start of the window: its level 1 is neither a rise nor a standstill.
