@@ -75,11 +75,8 @@ public sealed class InAppNotifications : IFlagSubscriber
     {
         foreach (var notice in notices)
         {
-            var recipients = notice.Agency.Leads
-                .Where(l => !string.IsNullOrWhiteSpace(l))
-                .Select(Agency.Normalize)
-                .Distinct(StringComparer.Ordinal);
-            foreach (var recipient in recipients)
+            // The agency's leads as it stores them: normalised, each once.
+            foreach (var recipient in notice.Agency.Leads)
             {
                 session.Store(Notification.For(notice, recipient));
             }

@@ -2,6 +2,7 @@ using CoordinationPortal.Domain;
 using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Web.Identity;
 using CoordinationPortal.Web.Localization;
+using CoordinationPortal.Web.Notifications.Pages;
 using CoordinationPortal.Web.Notifications.Webhooks;
 using CoordinationPortal.Web.OutOfStep;
 using Microsoft.Extensions.Localization;
@@ -66,7 +67,7 @@ public static class NotificationsApi
         var hooks = app.MapGroup("/api/v1/webhooks").RequireAuthorization(Policies.Admin).WithTags("Webhooks");
 
         hooks.MapGet("/", async (WebhookAdmin admin, CancellationToken ct) =>
-            TypedResults.Ok((await admin.ListAsync(ct)).Select(r => ToDto(r.Subscription)).ToList()));
+            TypedResults.Ok((await admin.SubscriptionsAsync(ct)).Select(ToDto).ToList()));
 
         hooks.MapPost("/", async (WebhookRequest request, HttpContext http, WebhookAdmin admin, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
@@ -75,7 +76,7 @@ public static class NotificationsApi
                 http.User.Identity?.Name ?? "", ct);
             return created is null
                 ? Results.ValidationProblem(errors.GroupBy(e => Camel(e.Field ?? "request"))
-                    .ToDictionary(g => g.Key, g => g.Select(e => text["Webhooks.Error." + e.Code].Value).ToArray()))
+                    .ToDictionary(g => g.Key, g => g.Select(e => WebhookText.Error(e.Code, text)).ToArray()))
                 : Results.Created($"/api/v1/webhooks/{created.Subscription.Id}", new WebhookCreatedDto(ToDto(created.Subscription), created.GeneratedSecret));
         }).DisableAntiforgery();
 
@@ -103,13 +104,13 @@ public static class NotificationsApi
         return app;
     }
 
-    public static NotificationDto ToDto(Notification n) =>
+    private static NotificationDto ToDto(Notification n) =>
         new(n.Id, n.Kind, n.FlagId, n.Occurrence, n.AgencyId, n.AgencyName, n.RuleId, n.Severity, n.Explanation, n.At, n.Read, n.ReadAt);
 
-    public static WebhookDto ToDto(WebhookSubscription s) =>
+    private static WebhookDto ToDto(WebhookSubscription s) =>
         new(s.Id, s.Name, s.Url, s.Events, s.Enabled, s.ProtectedSecret.Length > 0, s.CreatedBy, s.CreatedAt);
 
-    public static DeliveryDto ToDto(WebhookDelivery d) => new(
+    private static DeliveryDto ToDto(WebhookDelivery d) => new(
         d.Id, d.Event, d.FlagId, d.AgencyId, d.AgencyName, d.Status, d.MaxAttempts, d.CreatedAt, d.NextAttemptAt, d.FinishedAt,
         d.Attempts.Select(a => new DeliveryAttemptDto(a.Number, a.At, a.DurationMs, a.StatusCode, a.Error, a.Detail, a.ResponseExcerpt, a.Succeeded)).ToList());
 

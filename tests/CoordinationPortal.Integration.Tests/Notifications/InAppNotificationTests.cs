@@ -21,8 +21,8 @@ public sealed class InAppNotificationTests(PortalFixture portal)
         var lead = await CreateLeadAsync(Services);
         var otherLead = await CreateLeadAsync(Services);
         var flag = await RaiseAsync(Services, Demo.LedAgency, "Data lags Compute by 2 levels", "डेटा कंप्यूट से 2 स्तर पीछे है");
-        // The agency's leads as the evaluator saw them, in any case and with a duplicate.
-        await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Raised, flag, lead.ToUpperInvariant(), lead, otherLead));
+        // The agency's leads as the evaluator saw them: as the agency stores them, normalised.
+        await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Raised, flag, lead, otherLead));
 
         using var leadClient = await portal.SignedInClientAsync(lead, Password);
         var mine = await leadClient.GetFromJsonAsync<JsonElement>("/api/v1/notifications");

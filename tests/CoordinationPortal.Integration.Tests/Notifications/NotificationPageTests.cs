@@ -65,7 +65,7 @@ public sealed partial class NotificationPageTests(PortalFixture portal)
         Assert.Contains($"data-notification-id=\"{ids[0]}\" data-read=\"false\"", afterOne, StringComparison.Ordinal);
         Assert.Equal("1", UnreadBadge(afterOne));
 
-        var all = await PostAsync(client, "/notifications", "notifications-read-all", new() { ["All.Confirm"] = "true" });
+        var all = await PostAsync(client, "/notifications", "notifications-read-all", new());
         Assert.Equal(HttpStatusCode.Redirect, all.Status);
         var afterAll = WebUtility.HtmlDecode(await client.GetStringAsync(all.Location));
         Assert.Contains("All notifications are marked as read.", afterAll, StringComparison.Ordinal);

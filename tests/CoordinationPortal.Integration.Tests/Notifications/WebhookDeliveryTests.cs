@@ -345,13 +345,191 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
         var pending = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
 
         await DisableAsync(Services, subscription.Id);
+        // Cancelled by the disabling itself, not left for its job.
+        var cancelled = await DeliveryAsync(Services, pending.Id);
+        Assert.Equal(DeliveryStatus.Cancelled, cancelled.Status);
+        Assert.NotNull(cancelled.FinishedAt);
+        Assert.Null(cancelled.NextAttemptAt);
+
         var resolved = await ResolveAsync(Services, flag);
         await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Resolved, resolved));
         Assert.Single(await DeliveriesAsync(Services, subscription.Id));
 
-        Assert.Equal(DeliveryRun.Cancelled, await RunDeliveryAsync(Services, pending.Id));
+        Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, pending.Id));
         Assert.Equal(DeliveryStatus.Cancelled, (await DeliveryAsync(Services, pending.Id)).Status);
         Assert.Empty(receiver.For(url));
+    }
+
+    [Fact]
+    public async Task a_delivery_made_as_its_subscription_was_disabled_is_cancelled_by_its_job()
+    {
+        var url = receiver.Hook([200]);
+        var subscription = await SubscribeAsync(Services, url, "late-disable-secret-0123456789");
+        var flag = await RaiseAsync(Services, Demo.LedAgency, "late disable", "late disable");
+        await DisableAsync(Services, subscription.Id);
+        // The fan-out read the subscription as enabled just before the disabling committed.
+        var delivery = await StorePendingAsync(subscription.Id, flag.Id);
+
+        Assert.Equal(DeliveryRun.Cancelled, await RunDeliveryAsync(Services, delivery.Id));
+        Assert.Equal(DeliveryStatus.Cancelled, (await DeliveryAsync(Services, delivery.Id)).Status);
+        Assert.Empty(receiver.For(url));
+    }
+
+    [Fact]
+    public async Task a_delivery_whose_subscription_is_gone_is_deleted_not_left_pending()
+    {
+        var delivery = await StorePendingAsync(Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Equal(DeliveryRun.Cancelled, await RunDeliveryAsync(Services, delivery.Id));
+        await using var query = Services.GetRequiredService<IDocumentStore>().QuerySession();
+        Assert.Null(await query.LoadAsync<WebhookDelivery>(delivery.Id));
+    }
+
+    [Fact]
+    public async Task a_delivery_deleted_with_its_subscription_during_the_attempt_stays_deleted()
+    {
+        var url = receiver.Hook([200], delay: TimeSpan.FromMilliseconds(1000));
+        var subscription = await SubscribeAsync(Services, url, "deleted-secret-0123456789");
+        var flag = await RaiseAsync(Services, Demo.LedAgency, "deleted", "deleted");
+        await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Raised, flag));
+        var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+
+        var run = RunDeliveryAsync(Services, delivery.Id);
+        // The receiver has the request and holds its answer back: the attempt is under way.
+        for (var i = 0; i < 100 && receiver.For(url).Count == 0; i++)
+        {
+            await Task.Delay(20);
+        }
+
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<WebhookAdmin>().DeleteAsync(subscription.Id, CancellationToken.None));
+        }
+
+        Assert.Equal(DeliveryRun.Skipped, await run);
+        Assert.Single(receiver.For(url));
+        Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
+        Assert.Empty(Scheduled(Services, delivery.Id));
+    }
+
+    [Fact]
+    public async Task an_error_of_the_portal_own_is_a_failed_attempt_with_back_off_and_ends_the_delivery()
+    {
+        var url = receiver.Hook([200]);
+        var subscription = await SubscribeAsync(Services, url, "broken-secret-0123456789");
+        try
+        {
+            // A secret that can no longer be decrypted (say the key ring was lost).
+            await using (var session = Services.GetRequiredService<IDocumentStore>().LightweightSession())
+            {
+                session.Store(subscription with { ProtectedSecret = "not-a-protected-secret" });
+                await session.SaveChangesAsync();
+            }
+
+            var flag = await RaiseAsync(Services, Demo.LedAgency, "broken", "broken");
+            await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Raised, flag));
+            var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+
+            var runs = new List<DeliveryRun>();
+            for (var i = 0; i < delivery.MaxAttempts; i++)
+            {
+                await WaitUntilAsync((await DeliveryAsync(Services, delivery.Id)).NextAttemptAt);
+                runs.Add(await RunDeliveryAsync(Services, delivery.Id));
+            }
+
+            Assert.Equal([.. Enumerable.Repeat(DeliveryRun.RetryScheduled, delivery.MaxAttempts - 1), DeliveryRun.Failed], runs);
+            var failed = await DeliveryAsync(Services, delivery.Id);
+            Assert.Equal(DeliveryStatus.Failed, failed.Status);
+            Assert.All(failed.Attempts, a => Assert.Equal((DeliveryAttempt.InternalError, (int?)null), (a.Error!, a.StatusCode)));
+            Assert.Empty(receiver.For(url));
+        }
+        finally
+        {
+            await DisableAsync(Services, subscription.Id);
+        }
+    }
+
+    [Fact]
+    public async Task an_event_too_large_to_send_is_dropped_and_does_not_hold_up_later_events()
+    {
+        var url = receiver.Hook([200]);
+        var subscription = await SubscribeAsync(Services, url, "oversized-secret-0123456789");
+        try
+        {
+            var big = await RaiseAsync(Services, Demo.LedAgency, "big", "big");
+            var small = await RaiseAsync(Services, Demo.LedAgency, "small", "small");
+            var at = DateTimeOffset.UtcNow;
+            // Stored before the caps were what they are: far larger than a payload may be, and older than the next.
+            var oversized = WebhookPayloads.EventFor(Guid.NewGuid(), Notice(FlagNoticeKind.Raised, big), at.AddSeconds(-1));
+            oversized = oversized with { Flag = oversized.Flag with { Explanation = new PayloadText(new string('ड', 20_000), "") } };
+            var normal = WebhookPayloads.EventFor(Guid.NewGuid(), Notice(FlagNoticeKind.Raised, small), at);
+            await using (var session = Services.GetRequiredService<IDocumentStore>().LightweightSession())
+            {
+                session.Store(oversized, normal);
+                await session.SaveChangesAsync();
+            }
+
+            await using (var scope = Services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<WebhookFanOut>().FanOutAsync([oversized.Id, normal.Id], CancellationToken.None);
+            }
+
+            var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+            Assert.Equal(small.Id, delivery.FlagId);
+            await using var query = Services.GetRequiredService<IDocumentStore>().QuerySession();
+            Assert.True((await query.LoadAsync<WebhookEvent>(oversized.Id))!.FannedOut);
+            Assert.True((await query.LoadAsync<WebhookEvent>(normal.Id))!.FannedOut);
+        }
+        finally
+        {
+            await DisableAsync(Services, subscription.Id);
+        }
+    }
+
+    [Fact]
+    public async Task the_largest_payload_the_caps_allow_fits_even_with_every_character_escaped()
+    {
+        var flag = await RaiseAsync(Services, Demo.LedAgency, "cap", "cap");
+        // Hindi is written as a six-byte \uXXXX escape by the default encoder, as are control characters.
+        var text = new string('\u0001', 10_000);
+        var hindi = new string('ड', 10_000);
+        var longest = flag with
+        {
+            RuleId = text, Kind = text, Subject = text,
+            Layers = [.. Enum.GetValues<CoordinationPortal.Domain.Layer>(), .. Enum.GetValues<CoordinationPortal.Domain.Layer>()],
+            Figures = [.. Enumerable.Range(0, 100).Select(_ => new CoordinationPortal.Domain.OutOfStep.Figure(hindi, double.MinValue))],
+            Explanation = new CoordinationPortal.Domain.LocalizedText(text, hindi),
+        };
+        var notice = new FlagNotice(FlagNoticeKind.Raised, longest, new FlagAgency(flag.AgencyId, hindi, text, hindi, []), DateTimeOffset.UtcNow);
+
+        var e = WebhookPayloads.EventFor(Guid.NewGuid(), notice, DateTimeOffset.UtcNow);
+        var payload = WebhookPayloads.ForFlag(Guid.NewGuid(), e);
+
+        Assert.NotNull(payload);
+        Assert.InRange(Encoding.UTF8.GetByteCount(payload), WebhookPayloads.MaxBytes / 2, WebhookPayloads.MaxBytes);
+        Assert.Equal(WebhookPayloads.MaxFigures, e.Flag.Figures.Count);
+        Assert.Equal(WebhookPayloads.MaxText, e.Flag.Explanation.Hi.Length);
+    }
+
+    private async Task<WebhookDelivery> StorePendingAsync(Guid subscriptionId, Guid flagId)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var delivery = new WebhookDelivery
+        {
+            Id = Guid.NewGuid(),
+            SubscriptionId = subscriptionId,
+            Event = WebhookEvents.FlagRaised,
+            FlagId = flagId,
+            Payload = "{}",
+            Status = DeliveryStatus.Pending,
+            MaxAttempts = 6,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+        await using var session = Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.Store(delivery);
+        await session.SaveChangesAsync();
+        return delivery;
     }
 
     [Fact]

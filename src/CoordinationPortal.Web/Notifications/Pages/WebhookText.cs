@@ -23,6 +23,14 @@ public static class WebhookText
         };
     }
 
+    /// <summary>A validation error's message (<see cref="WebhookAdmin.Validate"/>'s codes), with the limits it names.</summary>
+    public static string Error(string code, IStringLocalizer<SharedResource> text) => code switch
+    {
+        "Name.TooLong" => text["Webhooks.Error.Name.TooLong", WebhookAdmin.MaxNameLength],
+        "Secret.Invalid" => text["Webhooks.Error.Secret.Invalid", WebhookSecrets.MinLength, WebhookSecrets.MaxLength],
+        _ => text["Webhooks.Error." + code],
+    };
+
     public static string Duration(double ms) =>
         ms < 1000 ? ms.ToString("0", CultureInfo.CurrentCulture) + " ms" : (ms / 1000).ToString("0.0", CultureInfo.CurrentCulture) + " s";
 }

@@ -69,19 +69,37 @@ public sealed class WebhookAdmin(IDocumentStore store, WebhookSecrets secrets, W
         return errors;
     }
 
+    /// <summary>The subscriptions by name, without their deliveries (one query).</summary>
+    public async Task<IReadOnlyList<WebhookSubscription>> SubscriptionsAsync(CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return await session.Query<WebhookSubscription>().OrderBy(s => s.Name).ToListAsync(ct);
+    }
+
+    /// <summary>The subscriptions by name, each with its latest delivery and how many wait: two round trips in all.</summary>
     public async Task<IReadOnlyList<WebhookRow>> ListAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
         var subscriptions = await session.Query<WebhookSubscription>().OrderBy(s => s.Name).ToListAsync(ct);
-        var rows = new List<WebhookRow>(subscriptions.Count);
-        foreach (var s in subscriptions)
+        if (subscriptions.Count == 0)
         {
-            var latest = await session.Query<WebhookDelivery>()
-                .Where(d => d.SubscriptionId == s.Id)
-                .OrderByDescending(d => d.CreatedAt)
-                .FirstOrDefaultAsync(ct);
-            var pending = await session.Query<WebhookDelivery>().CountAsync(d => d.SubscriptionId == s.Id && d.Status == DeliveryStatus.Pending, ct);
-            rows.Add(new WebhookRow(s, latest, pending));
+            return [];
+        }
+
+        var batch = session.CreateBatchQuery();
+        var queries = subscriptions.Select(s =>
+        {
+            var id = s.Id;
+            return (Subscription: s,
+                Latest: batch.Query<WebhookDelivery>().Where(d => d.SubscriptionId == id).OrderByDescending(d => d.CreatedAt).FirstOrDefault(),
+                Pending: batch.Query<WebhookDelivery>().Where(d => d.SubscriptionId == id && d.Status == DeliveryStatus.Pending).Count());
+        }).ToList();
+        await batch.Execute(ct);
+
+        var rows = new List<WebhookRow>(queries.Count);
+        foreach (var q in queries)
+        {
+            rows.Add(new WebhookRow(q.Subscription, await q.Latest, (int)await q.Pending));
         }
 
         return rows;
@@ -120,6 +138,7 @@ public sealed class WebhookAdmin(IDocumentStore store, WebhookSecrets secrets, W
         return (new WebhookCreated(subscription, generated), []);
     }
 
+    /// <summary>Enables or disables the subscription; disabling cancels its deliveries still waiting (tests aside), in the same commit.</summary>
     public async Task<WebhookSubscription?> SetEnabledAsync(Guid id, bool enabled, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
@@ -131,6 +150,18 @@ public sealed class WebhookAdmin(IDocumentStore store, WebhookSecrets secrets, W
 
         subscription = subscription with { Enabled = enabled };
         session.Store(subscription);
+        if (!enabled)
+        {
+            var now = time.GetUtcNow();
+            var pending = await session.Query<WebhookDelivery>()
+                .Where(d => d.SubscriptionId == id && d.Status == DeliveryStatus.Pending && d.Event != WebhookEvents.Test)
+                .ToListAsync(ct);
+            foreach (var delivery in pending)
+            {
+                session.Store(delivery.Cancelled(now));
+            }
+        }
+
         await session.SaveChangesAsync(ct);
         return subscription;
     }

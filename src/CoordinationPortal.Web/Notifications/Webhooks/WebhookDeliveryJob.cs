@@ -1,5 +1,6 @@
 using Hangfire;
 using Marten;
+using Marten.Exceptions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -16,18 +17,22 @@ public enum DeliveryRun
     /// <summary>The attempt failed and it was the last one.</summary>
     Failed,
 
-    /// <summary>The subscription is disabled: nothing sent, the delivery cancelled.</summary>
+    /// <summary>The subscription is disabled (the delivery cancelled) or deleted (the delivery deleted too): nothing sent.</summary>
     Cancelled,
 
-    /// <summary>Nothing to do: delivered or finished already, not due yet, gone, or another worker is attempting it now.</summary>
+    /// <summary>
+    /// Nothing to do: delivered or finished already, not due yet, gone (deleted with its subscription, even during the
+    /// attempt), or another worker is attempting it now.
+    /// </summary>
     Skipped,
 }
 
 /// <summary>
 /// One attempt at one delivery (a Hangfire job). Safe to run twice for the same delivery, or concurrently: an advisory lock
 /// lets one worker at a time attempt it, and only a pending delivery that is due is sent, so a delivered one is never sent
-/// again. A failure is recorded in the delivery log and the next attempt scheduled through Hangfire after the back-off
-/// delay; the maintenance job re-enqueues any due delivery whose job was lost.
+/// again. A failure, including an unexpected error of the portal's own (<c>InternalError</c>), is recorded in the delivery
+/// log and the next attempt scheduled through Hangfire after the back-off delay, so every pending delivery ends once
+/// its attempts are spent; the maintenance job re-enqueues any due delivery whose job was lost.
 /// </summary>
 public sealed partial class WebhookDeliveryJob(
     IDocumentStore store,
@@ -74,20 +79,27 @@ public sealed partial class WebhookDeliveryJob(
         var subscription = await session.LoadAsync<WebhookSubscription>(delivery.SubscriptionId, ct);
         if (subscription is null)
         {
-            return DeliveryRun.Skipped;
-        }
-
-        if (!subscription.Enabled && !delivery.IsTest)
-        {
-            session.Store(delivery.Cancelled(now));
+            // Made just as its subscription was deleted (with its log): nothing to send, and no log to keep it in.
+            session.Delete<WebhookDelivery>(delivery.Id);
             await session.SaveChangesAsync(ct);
             return DeliveryRun.Cancelled;
         }
 
-        var attempt = await sender.SendAsync(delivery, subscription.Url, secrets.Reveal(subscription), ct);
+        if (!subscription.Enabled && !delivery.IsTest)
+        {
+            session.Update(delivery.Cancelled(now));
+            return await SaveAsync(session, ct) ? DeliveryRun.Cancelled : DeliveryRun.Skipped;
+        }
+
+        var attempt = await TryAttemptAsync(delivery, subscription, ct);
         var after = delivery.After(attempt, options.Value.RetryDelays);
-        session.Store(after);
-        await session.SaveChangesAsync(ct);
+        // Update, not Store: a delivery deleted with its subscription during the attempt stays deleted.
+        session.Update(after);
+        if (!await SaveAsync(session, ct))
+        {
+            return DeliveryRun.Skipped;
+        }
+
         LogAttempt(delivery.Id, subscription.Id, attempt.Number, attempt.StatusCode, attempt.Error, after.Status);
 
         if (after is { Status: DeliveryStatus.Pending, NextAttemptAt: { } next })
@@ -97,6 +109,34 @@ public sealed partial class WebhookDeliveryJob(
         }
 
         return after.Status == DeliveryStatus.Delivered ? DeliveryRun.Delivered : DeliveryRun.Failed;
+    }
+
+    /// <summary>Sends the delivery; an error of the portal's own (the secret cannot be decrypted, a bug) is a failed attempt too.</summary>
+    private async Task<DeliveryAttempt> TryAttemptAsync(WebhookDelivery delivery, WebhookSubscription subscription, CancellationToken ct)
+    {
+        try
+        {
+            return await sender.SendAsync(delivery, subscription.Url, secrets.Reveal(subscription), ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogAttemptError(e, delivery.Id, subscription.Id);
+            return new DeliveryAttempt(delivery.Attempts.Count + 1, time.GetUtcNow(), 0, null, DeliveryAttempt.InternalError, e.GetType().Name, null);
+        }
+    }
+
+    /// <summary>Saves the session's update of the delivery; false when the delivery was deleted meanwhile.</summary>
+    private static async Task<bool> SaveAsync(IDocumentSession session, CancellationToken ct)
+    {
+        try
+        {
+            await session.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (NonExistentDocumentException)
+        {
+            return false;
+        }
     }
 
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, Guid deliveryId, CancellationToken ct)
@@ -123,4 +163,7 @@ public sealed partial class WebhookDeliveryJob(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Webhook delivery {DeliveryId} to subscription {SubscriptionId}: attempt {Attempt} answered {StatusCode} {Error}; now {Status}")]
     private partial void LogAttempt(Guid deliveryId, Guid subscriptionId, int attempt, int? statusCode, string? error, DeliveryStatus status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook delivery {DeliveryId} to subscription {SubscriptionId}: the attempt failed in the portal")]
+    private partial void LogAttemptError(Exception e, Guid deliveryId, Guid subscriptionId);
 }

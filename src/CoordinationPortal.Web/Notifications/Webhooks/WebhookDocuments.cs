@@ -66,11 +66,14 @@ public enum DeliveryStatus
 /// <summary>
 /// One attempt to deliver: the HTTP status the receiver answered with, or why there was no answer (<see cref="Error"/>:
 /// AddressRefused, ConnectTimeout, Timeout, ConnectionRefused, ConnectionReset, DnsFailure, TlsFailure, NetworkError;
-/// Redirect with the status for a 3xx, which is not followed). <see cref="ResponseExcerpt"/> is the start of the body only.
+/// Redirect with the status for a 3xx, which is not followed; <see cref="InternalError"/> when the portal itself failed,
+/// with the exception's type). <see cref="ResponseExcerpt"/> is the start of the body only.
 /// </summary>
 public sealed record DeliveryAttempt(
     int Number, DateTimeOffset At, double DurationMs, int? StatusCode, string? Error, string? Detail, string? ResponseExcerpt)
 {
+    public const string InternalError = "InternalError";
+
     public bool Succeeded => Error is null && StatusCode is >= 200 and < 300;
 }
 
@@ -108,7 +111,7 @@ public sealed record WebhookDelivery
             return this with { Attempts = attempts, Status = DeliveryStatus.Delivered, NextAttemptAt = null, FinishedAt = attempt.At };
         }
 
-        if (attempts.Count >= MaxAttempts || delays.Count == 0)
+        if (attempts.Count >= MaxAttempts)
         {
             return this with { Attempts = attempts, Status = DeliveryStatus.Failed, NextAttemptAt = null, FinishedAt = attempt.At };
         }

@@ -77,9 +77,19 @@ public sealed partial class WebhookFanOut(
         var made = new List<Guid>();
         foreach (var e in events)
         {
-            foreach (var subscription in subscriptions.Where(s => s.Wants(e.Event)))
+            var deliveries = subscriptions.Where(s => s.Wants(e.Event))
+                .Select(s => (Subscription: s, Id: DeliveryId(e.Id, s.Id)))
+                .Select(d => (d.Subscription, d.Id, Payload: WebhookPayloads.ForFlag(d.Id, e)))
+                .ToList();
+            if (deliveries.Any(d => d.Payload is null))
             {
-                var id = DeliveryId(e.Id, subscription.Id);
+                // Too large to send (stored before the caps were what they are): dropped, so later events are not held up.
+                LogTooLarge(e.Id, e.Event, e.Flag.Id);
+                deliveries.Clear();
+            }
+
+            foreach (var (subscription, id, payload) in deliveries)
+            {
                 session.Store(new WebhookDelivery
                 {
                     Id = id,
@@ -88,7 +98,7 @@ public sealed partial class WebhookFanOut(
                     FlagId = e.Flag.Id,
                     AgencyId = e.Agency.Id,
                     AgencyName = e.Agency.Name,
-                    Payload = WebhookPayloads.ForFlag(id, e),
+                    Payload = payload!,
                     Status = DeliveryStatus.Pending,
                     MaxAttempts = options.Value.MaxAttempts,
                     CreatedAt = now,
@@ -106,9 +116,13 @@ public sealed partial class WebhookFanOut(
     }
 
     /// <summary>The same event to the same subscription is always the same delivery (and the same <c>X-Portal-Delivery</c>).</summary>
-    public static Guid DeliveryId(Guid eventId, Guid subscriptionId) =>
+    private static Guid DeliveryId(Guid eventId, Guid subscriptionId) =>
         NotificationIds.From($"webhook-delivery/{eventId:N}/{subscriptionId:N}");
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Events} webhook event(s) fanned out into {Deliveries} deliveries")]
     private partial void LogFannedOut(int events, int deliveries);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Webhook event {EventId} ({Event}, flag {FlagId}) is larger than a payload may be: it is not sent to any subscription")]
+    private partial void LogTooLarge(Guid eventId, string @event, Guid flagId);
 }

@@ -9,40 +9,27 @@ namespace CoordinationPortal.Web.Notifications.Webhooks;
 /// pending delivery per enabled subscription that wants it and enqueues a Hangfire job for each. An event whose fan-out
 /// is lost (the process stopped after the commit) is fanned out by the maintenance job.
 /// </summary>
-public sealed partial class WebhookNotifications(WebhookFanOut fanOut, TimeProvider time, ILogger<WebhookNotifications> logger) : IFlagSubscriber
+public sealed class WebhookNotifications(WebhookFanOut fanOut, TimeProvider time) : IFlagSubscriber
 {
-    private readonly List<(FlagNotice Notice, Guid EventId)> staged = [];
-
     public void Stage(IDocumentSession session, IReadOnlyList<FlagNotice> notices)
     {
         var now = time.GetUtcNow();
         foreach (var notice in notices)
         {
-            var id = NotificationIds.For("webhook-event", notice.Flag.Id, notice.Flag.Occurrence, notice.Kind, "");
-            session.Store(WebhookPayloads.EventFor(id, notice, now));
-            staged.Add((notice, id));
+            session.Store(WebhookPayloads.EventFor(EventId(notice), notice, now));
         }
     }
 
+    /// <summary>Fans out the notices' events; a failure is the evaluator's to log, and the maintenance job fans them out later.</summary>
     public async Task CommittedAsync(IReadOnlyList<FlagNotice> notices, CancellationToken ct)
     {
-        var committed = staged.Where(s => notices.Any(n => ReferenceEquals(n, s.Notice))).Select(s => s.EventId).Distinct().ToList();
-        staged.RemoveAll(s => committed.Contains(s.EventId));
-        if (committed.Count == 0)
+        if (notices.Count > 0)
         {
-            return;
-        }
-
-        try
-        {
-            await fanOut.FanOutAsync(committed, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogFanOutFailed(e, committed.Count);
+            await fanOut.FanOutAsync(notices.Select(EventId).Distinct().ToList(), ct);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} webhook event(s) could not be fanned out now; the maintenance job will")]
-    private partial void LogFanOutFailed(Exception e, int count);
+    /// <summary>The same for the same notice, so a retried evaluation overwrites its event rather than adding one.</summary>
+    private static Guid EventId(FlagNotice notice) =>
+        NotificationIds.For("webhook-event", notice.Flag.Id, notice.Flag.Occurrence, notice.Kind, "");
 }

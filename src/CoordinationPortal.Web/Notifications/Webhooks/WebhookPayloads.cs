@@ -24,22 +24,25 @@ public sealed record FlagEventPayload(string Type, Guid Id, DateTimeOffset Occur
 public sealed record TestPayload(string Type, Guid Id, DateTimeOffset OccurredAt, Guid SubscriptionId, string Message);
 
 /// <summary>
-/// Builds payloads, capped in size: a text is cut at <see cref="MaxText"/> characters and at most <see cref="MaxFigures"/>
-/// figures are sent, so a payload stays well under <see cref="MaxBytes"/> (which a receiver may rely on).
+/// Builds payloads, capped in size so that even the worst case stays under <see cref="MaxBytes"/> (which a receiver may
+/// rely on). The default encoder writes every character outside ASCII (Hindi included), and some inside it, as a
+/// six-byte <c>\uXXXX</c> escape, so the caps count six bytes a character: two explanations of <see cref="MaxText"/>
+/// characters (24,000 bytes), six short texts of <see cref="MaxShortText"/> (7,200) and <see cref="MaxFigures"/> figures
+/// with names of <see cref="MaxShortText"/> (under 25,000 with their values), under 58,000 bytes in all with the rest of the payload.
+/// An event stored before the caps were what they are, larger still, is not sent (<see cref="ForFlag"/> answers null).
 /// </summary>
 public static class WebhookPayloads
 {
     public const int MaxText = 2000;
-    public const int MaxFigures = 40;
+    public const int MaxShortText = 200;
+    public const int MaxFigures = 20;
     public const int MaxBytes = 64 * 1024;
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
-
-    public static string EventType(FlagNoticeKind kind) => kind == FlagNoticeKind.Raised ? WebhookEvents.FlagRaised : WebhookEvents.FlagResolved;
 
     /// <summary>The event to store for a notice: the flag and agency as they are now, texts and lists capped.</summary>
     public static WebhookEvent EventFor(Guid id, FlagNotice notice, DateTimeOffset stagedAt)
@@ -53,24 +56,29 @@ public static class WebhookPayloads
             OccurredAt = notice.At,
             StagedAt = stagedAt,
             Flag = new PayloadFlag(
-                f.Id, Cut(f.RuleId), Cut(f.Kind), Cut(f.Subject), f.Severity, f.Status, f.Layers.Take(MaxFigures).ToList(),
-                f.Figures.Take(MaxFigures).Select(x => new PayloadFigure(Cut(x.Name), double.IsFinite(x.Value) ? x.Value : 0)).ToList(),
-                new PayloadText(Cut(f.Explanation.En), Cut(f.Explanation.Hi)), f.Occurrence, f.RaisedAt, f.ResolvedAt, f.ResolutionReason),
-            Agency = new PayloadAgency(a.Id, Cut(a.Name), Cut(a.Sector), Cut(a.Jurisdiction)),
+                f.Id, Short(f.RuleId), Short(f.Kind), Short(f.Subject), f.Severity, f.Status, f.Layers.Distinct().ToList(),
+                f.Figures.Take(MaxFigures).Select(x => new PayloadFigure(Short(x.Name), double.IsFinite(x.Value) ? x.Value : 0)).ToList(),
+                new PayloadText(Cut(f.Explanation.En, MaxText), Cut(f.Explanation.Hi, MaxText)), f.Occurrence, f.RaisedAt, f.ResolvedAt, f.ResolutionReason),
+            Agency = new PayloadAgency(a.Id, Short(a.Name), Short(a.Sector), Short(a.Jurisdiction)),
         };
     }
 
-    /// <summary>The body of one delivery of <paramref name="e"/>, serialised once and stored with the delivery.</summary>
-    public static string ForFlag(Guid deliveryId, WebhookEvent e) =>
-        Checked(JsonSerializer.Serialize(new FlagEventPayload(e.Event, deliveryId, e.OccurredAt, e.Flag, e.Agency), Json));
+    /// <summary>
+    /// The body of one delivery of <paramref name="e"/>, serialised once and stored with the delivery; null when it would
+    /// be larger than <see cref="MaxBytes"/>.
+    /// </summary>
+    public static string? ForFlag(Guid deliveryId, WebhookEvent e)
+    {
+        var json = JsonSerializer.Serialize(new FlagEventPayload(e.Event, deliveryId, e.OccurredAt, e.Flag, e.Agency), Json);
+        return System.Text.Encoding.UTF8.GetByteCount(json) <= MaxBytes ? json : null;
+    }
 
-    public static string ForTest(Guid deliveryId, Guid subscriptionId, DateTimeOffset at) => Checked(JsonSerializer.Serialize(
-        new TestPayload(WebhookEvents.Test, deliveryId, at, subscriptionId, "A test delivery from CoordinationPortal."), Json));
+    public static string ForTest(Guid deliveryId, Guid subscriptionId, DateTimeOffset at) => JsonSerializer.Serialize(
+        new TestPayload(WebhookEvents.Test, deliveryId, at, subscriptionId, "A test delivery from CoordinationPortal."), Json);
 
-    private static string Cut(string? text) => text is null ? "" : text.Length <= MaxText ? text : text[..MaxText];
+    private static string EventType(FlagNoticeKind kind) => kind == FlagNoticeKind.Raised ? WebhookEvents.FlagRaised : WebhookEvents.FlagResolved;
 
-    private static string Checked(string json) =>
-        System.Text.Encoding.UTF8.GetByteCount(json) <= MaxBytes
-            ? json
-            : throw new InvalidOperationException($"A webhook payload passed {MaxBytes} bytes; the caps in WebhookPayloads are wrong.");
+    private static string Short(string? text) => Cut(text, MaxShortText);
+
+    private static string Cut(string? text, int max) => text is null ? "" : text.Length <= max ? text : text[..max];
 }
