@@ -32,8 +32,17 @@ public sealed record AssessmentCreatedDto(Guid AgencyId, string IndicatorId, lon
 /// <summary>How a command's outcome answers on the API, the same for every feature.</summary>
 public static class CommandOutcomeResults
 {
+    /// <summary>
+    /// The HTTP answer to a command's outcome. <paramref name="conflictKey"/> and <paramref name="forbiddenKey"/> word
+    /// the 409's detail and the 403's title; the defaults speak of scorecards.
+    /// </summary>
     public static IResult ToHttpResult(
-        this CommandOutcome outcome, IStringLocalizer<SharedResource> text, string notFoundKey, Func<CommandOutcome.Accepted, IResult> accepted) => outcome switch
+        this CommandOutcome outcome,
+        IStringLocalizer<SharedResource> text,
+        string notFoundKey,
+        Func<CommandOutcome.Accepted, IResult> accepted,
+        string conflictKey = "Conflict.Detail",
+        string forbiddenKey = "Forbidden.Title") => outcome switch
     {
         CommandOutcome.Accepted a => accepted(a),
         CommandOutcome.Invalid invalid => Results.ValidationProblem(invalid.Errors
@@ -42,9 +51,9 @@ public static class CommandOutcomeResults
         CommandOutcome.Conflict c => Results.Problem(
             statusCode: StatusCodes.Status409Conflict,
             title: text["Conflict.Title"],
-            detail: text["Conflict.Detail"],
+            detail: text[conflictKey],
             extensions: new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion }),
-        CommandOutcome.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["Forbidden.Title"]),
+        CommandOutcome.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text[forbiddenKey]),
         _ => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text[notFoundKey]),
     };
 

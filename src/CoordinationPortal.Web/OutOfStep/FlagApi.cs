@@ -67,18 +67,13 @@ public static class FlagApi
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
             var outcome = await handler.AcknowledgeAsync(http.User, id, request.Note, request.ExpectedVersion, ct);
-            return outcome switch
-            {
-                // The shared mapping words these for scorecards; a flag says what happened to the flag.
-                CommandOutcome.Conflict c => Results.Problem(
-                    statusCode: StatusCodes.Status409Conflict,
-                    title: text["Conflict.Title"],
-                    detail: text["Flags.Conflict"],
-                    extensions: new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion }),
-                CommandOutcome.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["Flags.Forbidden"]),
-                _ => outcome.ToHttpResult(text, "Error.Flag.NotFound", a => Results.Created(
-                    $"/api/v1/flags/{id}", new AcknowledgedDto(id, FlagStatus.Acknowledged, a.Version))),
-            };
+            // A flag says what happened to the flag, not to a scorecard.
+            return outcome.ToHttpResult(
+                text,
+                "Error.Flag.NotFound",
+                a => Results.Created($"/api/v1/flags/{id}", new AcknowledgedDto(id, FlagStatus.Acknowledged, a.Version)),
+                conflictKey: "Flags.Conflict",
+                forbiddenKey: "Flags.Forbidden");
         }).DisableAntiforgery();
 
         app.MapGet("/api/v1/agencies/{id:guid}/flags", async (Guid id, FlagQueries queries, RuleTitles titles,

@@ -55,10 +55,20 @@ public sealed record FlagRow(Flag Flag, FlagAgencyInfo Agency);
 /// The flags that pass the filters, sorted, and how many of each severity pass every filter but the severity one
 /// (so the board's counts stay useful while a severity is chosen).
 /// </summary>
-public sealed record FlagBoardView(IReadOnlyList<FlagRow> Rows, IReadOnlyDictionary<FlagSeverity, int> BySeverity);
+public sealed record FlagBoardView(IReadOnlyList<FlagRow> Rows, SeverityCounts BySeverity);
 
 /// <summary>One agency's flags: those open now, and those that cleared (the flag history).</summary>
-public sealed record AgencyFlags(FlagAgencyInfo Agency, IReadOnlyList<Flag> Open, IReadOnlyList<Flag> Resolved);
+public sealed record AgencyFlagList(FlagAgencyInfo Agency, IReadOnlyList<Flag> Open, IReadOnlyList<Flag> Resolved)
+{
+    /// <summary>The open ones among <paramref name="flags"/>, most severe first, then the newest raising.</summary>
+    public static IReadOnlyList<Flag> OpenWorstFirst(IEnumerable<Flag> flags) => flags
+        .Where(f => f.IsOpen)
+        .OrderByDescending(f => f.Severity)
+        .ThenByDescending(f => f.RaisedAt)
+        .ThenBy(f => f.RuleId, StringComparer.Ordinal)
+        .ThenBy(f => f.Id)
+        .ToList();
+}
 
 /// <summary>
 /// Reads flags for the board, the agency page and the API. Flags come from the inline <see cref="Flag"/> snapshots
@@ -100,13 +110,13 @@ public sealed class FlagQueries(IQuerySession session)
             }
         }
 
-        var counts = Enum.GetValues<FlagSeverity>().ToDictionary(s => s, s => rows.Count(r => r.Flag.Severity == s));
+        var counts = SeverityCounts.Of(rows.Select(r => r.Flag.Severity));
         var shown = filter.Severity is { } severity ? rows.Where(r => r.Flag.Severity == severity) : rows;
         return new FlagBoardView(Sort(shown, order).ToList(), counts);
     }
 
     /// <summary>The agency's open flags (most severe first) and its resolved ones (latest first); null for an unknown agency.</summary>
-    public async Task<AgencyFlags?> ForAgencyAsync(Guid agencyId, CancellationToken ct)
+    public async Task<AgencyFlagList?> ForAgencyAsync(Guid agencyId, CancellationToken ct)
     {
         var agency = (await AgenciesAsync(new FlagFilter(AgencyId: agencyId), ct)).Values.SingleOrDefault();
         if (agency is null)
@@ -114,10 +124,16 @@ public sealed class FlagQueries(IQuerySession session)
             return null;
         }
 
-        var flags = await session.Query<Flag>().Where(f => f.AgencyId == agencyId).ToListAsync(ct);
-        var open = Sort(flags.Where(f => f.IsOpen).Select(f => new FlagRow(f, agency)), new FlagOrder()).Select(r => r.Flag).ToList();
+        var flags = await FlagsOfAsync(agencyId, ct);
         var resolved = flags.Where(f => !f.IsOpen).OrderByDescending(f => f.ResolvedAt).ThenBy(f => f.RuleId, StringComparer.Ordinal).ToList();
-        return new AgencyFlags(agency, open, resolved);
+        return new AgencyFlagList(agency, AgencyFlagList.OpenWorstFirst(flags), resolved);
+    }
+
+    /// <summary>Every flag of the agency, open and resolved, newest raising first (the agency page's list and chart markers).</summary>
+    public async Task<IReadOnlyList<Flag>> FlagsOfAsync(Guid agencyId, CancellationToken ct)
+    {
+        var flags = await session.Query<Flag>().Where(f => f.AgencyId == agencyId).ToListAsync(ct);
+        return flags.OrderByDescending(f => f.RaisedAt).ThenBy(f => f.RuleId, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>One flag with its agency; null when either is unknown.</summary>

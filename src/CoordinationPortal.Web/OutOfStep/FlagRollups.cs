@@ -77,17 +77,17 @@ public static class FlagRollups
         .ToList();
 
     /// <summary>
-    /// One roll-up per group (<paramref name="groupOf"/>: the sector or the jurisdiction), counting only open flags of
-    /// the listed agencies. Ordered by the share of agencies flagged, then by open flags, then by code.
+    /// One roll-up per group (<paramref name="groupOf"/>: the sector or the jurisdiction) of the listed agencies and
+    /// their <paramref name="openFlags"/> (the caller passes open flags only). Ordered by the share of agencies
+    /// flagged, then by open flags, then by code.
     /// </summary>
     public static IReadOnlyList<GroupRollup> ByGroup(
         IReadOnlyList<AgencySummary> agencies,
-        IReadOnlyList<Flag> flags,
+        IReadOnlyList<Flag> openFlags,
         Func<AgencySummary, string> groupOf,
         IReadOnlyList<LeadPair> pairs)
     {
-        var openByAgency = flags
-            .Where(f => f.IsOpen)
+        var openByAgency = openFlags
             .GroupBy(f => f.AgencyId)
             .ToDictionary(g => g.Key, g => g.Select(f => f.Severity).ToList());
 
@@ -226,8 +226,8 @@ public sealed record FlagRollupView(
     int Flagged,
     SeverityCounts OpenFlags);
 
-/// <summary>Loads the flag and summary documents the roll-ups and the agency page's flags are computed from.</summary>
-public sealed class FlagRollupQueries(IQuerySession session, PortalClock clock)
+/// <summary>Loads the flag and summary documents the roll-ups are computed from.</summary>
+public sealed class FlagRollupQueries(IQuerySession session, PortalClock clock, FlagQueries flagQueries)
 {
     public async Task<FlagRollupView> RollupsAsync(IReadOnlyList<LeadPair> pairs, CancellationToken ct)
     {
@@ -254,10 +254,6 @@ public sealed class FlagRollupQueries(IQuerySession session, PortalClock clock)
             SeverityCounts.Of(open.Select(f => f.Severity)));
     }
 
-    /// <summary>An agency's flags, open and resolved, newest raising first.</summary>
-    public async Task<IReadOnlyList<Flag>> ForAgencyAsync(Guid agencyId, CancellationToken ct)
-    {
-        var flags = await session.Query<Flag>().Where(f => f.AgencyId == agencyId).ToListAsync(ct);
-        return flags.OrderByDescending(f => f.RaisedAt).ThenBy(f => f.RuleId, StringComparer.Ordinal).ToList();
-    }
+    /// <summary>An agency's flags, open and resolved, newest raising first: <see cref="FlagQueries.FlagsOfAsync"/>, kept for the agency page.</summary>
+    public Task<IReadOnlyList<Flag>> ForAgencyAsync(Guid agencyId, CancellationToken ct) => flagQueries.FlagsOfAsync(agencyId, ct);
 }

@@ -21,7 +21,7 @@ public static class WorkedExamples
     /// <summary>A fixed moment, so the page reads the same every day.</summary>
     public static DateTimeOffset At { get; } = new(2026, 1, 15, 10, 0, 0, TimeSpan.FromHours(5.5));
 
-    public const string ExampleEndpoint = "example-llm";
+    private const string ExampleEndpoint = "example-llm";
 
     /// <summary>The example for the rule, or null for a kind that has no example yet (a kind added since).</summary>
     public static WorkedExample? For(RuleDefinition rule, ReadinessFramework framework)

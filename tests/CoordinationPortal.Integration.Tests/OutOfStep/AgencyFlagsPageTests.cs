@@ -58,7 +58,7 @@ public sealed partial class AgencyFlagsPageTests(PortalFixture portal)
         Assert.Contains("<th scope=\"row\">Compute ahead of data</th>", open, StringComparison.Ordinal); // the rule's title
         Assert.Contains("data-severity-badge=\"High\"", open, StringComparison.Ordinal); // severity as an icon and a word
         Assert.Contains("<span>High</span>", open, StringComparison.Ordinal);
-        Assert.Contains("href=\"/flags?q=Flags%20page%20agency\"", html, StringComparison.Ordinal); // acknowledged on the board
+        Assert.Contains($"href=\"/flags?agency={agency}\"", html, StringComparison.Ordinal); // acknowledged on the board
         Assert.Contains("Not acknowledged yet", open, StringComparison.Ordinal);
         Assert.DoesNotContain("staleness", open, StringComparison.Ordinal);
 
@@ -75,7 +75,8 @@ public sealed partial class AgencyFlagsPageTests(PortalFixture portal)
         Assert.Contains("Resolved: ", markers, StringComparison.Ordinal);
         Assert.Contains("(Low severity)", markers, StringComparison.Ordinal);
         Assert.Equal(3, SvgMarker().Count(html));
-        Assert.Contains("flag raised", html, StringComparison.Ordinal); // the legend names the shapes
+        Assert.Contains("▼ raised", html, StringComparison.Ordinal); // the legend names the shapes
+        Assert.Contains("○ resolved", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,6 +126,34 @@ public sealed partial class AgencyFlagsPageTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task the_link_to_the_board_shows_this_agencys_flags_and_not_those_of_an_agency_with_a_similar_name()
+    {
+        var sector = UniqueCode("similar");
+        var name = $"Port authority {sector}";
+        var agency = await AgencyAsync(portal, name, sector, "national", ComputeAheadOfData);
+        var similar = await AgencyAsync(portal, name + " West", sector, "national", ComputeAheadOfData);
+        var mine = await OpenFlagAsync(portal, agency, "spread", FlagSeverity.High);
+        var theirs = await OpenFlagAsync(portal, similar, "spread", FlagSeverity.High);
+
+        var link = BoardLink().Match(await PageAsync(agency));
+        Assert.True(link.Success, "No link to the board");
+        Assert.Equal($"/flags?agency={agency}", link.Groups[1].Value);
+
+        using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+        var board = WebUtility.HtmlDecode(await viewer.GetStringAsync(link.Groups[1].Value));
+        Assert.Contains($"data-flag=\"{mine}\"", board, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-flag=\"{theirs}\"", board, StringComparison.Ordinal);
+
+        // The board keeps the agency in its filter form and in its sort and severity links.
+        Assert.Contains($"name=\"agency\" value=\"{agency}\"", board, StringComparison.Ordinal);
+        Assert.Contains($"agency={agency}&sort=", board, StringComparison.Ordinal);
+
+        // A search by the name, as the link used to do, also brings up the other agency's flag.
+        var searched = WebUtility.HtmlDecode(await viewer.GetStringAsync($"/flags?q={Uri.EscapeDataString(name)}"));
+        Assert.Contains($"data-flag=\"{theirs}\"", searched, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task another_agencys_flags_do_not_appear()
     {
         var agency = await AgencyAsync(portal, "Quiet agency", UniqueCode("flags"), "national", ComputeAheadOfData);
@@ -137,6 +166,9 @@ public sealed partial class AgencyFlagsPageTests(PortalFixture portal)
         Assert.DoesNotContain("Noisy agency's spread explanation", html, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"no-open-flags\"", html, StringComparison.Ordinal);
     }
+
+    [GeneratedRegex("href=\"(/flags\\?[^\"]*)\"[^>]*data-testid=\"flags-on-board\"")]
+    private static partial Regex BoardLink();
 
     [GeneratedRegex("<li data-marker=\"(Raised|Resolved)\"")]
     private static partial Regex MarkerItem();

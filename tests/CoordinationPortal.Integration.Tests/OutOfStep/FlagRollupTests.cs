@@ -128,10 +128,10 @@ public sealed class FlagRollupTests
             OpenFlag(a.Id, "compute-leads-data", FlagSeverity.High, At(2026, 1, 1)),
             OpenFlag(a.Id, "staleness", FlagSeverity.Low, At(2026, 1, 1)),
             acknowledged,
-            ResolvedFlag(c.Id, "spread", FlagSeverity.High, At(2025, 6, 1), At(2025, 9, 1)),
             OpenFlag(stranger, "spread", FlagSeverity.High, At(2026, 1, 1)),
         };
 
+        // The roll-ups are given open flags only (acknowledged ones are open too).
         var rows = FlagRollups.ByGroup([a, b, c, d], flags, x => x.Sector, LeadPairs);
 
         Assert.Equal(["health", "finance"], rows.Select(r => r.Code).ToList());

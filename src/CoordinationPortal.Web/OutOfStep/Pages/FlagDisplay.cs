@@ -1,4 +1,5 @@
 using CoordinationPortal.Domain.OutOfStep;
+using Microsoft.Extensions.Localization;
 using MudBlazor;
 
 namespace CoordinationPortal.Web.OutOfStep.Pages;
@@ -8,6 +9,12 @@ namespace CoordinationPortal.Web.OutOfStep.Pages;
 /// </summary>
 public static class FlagDisplay
 {
+    /// <summary>The order severities are listed in wherever they are counted or offered: the worst first.</summary>
+    public static IReadOnlyList<FlagSeverity> SeveritiesWorstFirst { get; } = [FlagSeverity.High, FlagSeverity.Medium, FlagSeverity.Low];
+
+    /// <summary>The severity as a word in the reader's language ("High"), the same on every page.</summary>
+    public static string SeverityWord(this IStringLocalizer text, FlagSeverity severity) => text["Flags.Severity." + severity].Value;
+
     public static string Icon(FlagSeverity severity) => severity switch
     {
         FlagSeverity.High => Icons.Material.Filled.Error,

@@ -6,14 +6,11 @@ using Microsoft.Extensions.Localization;
 
 namespace CoordinationPortal.Web.OutOfStep.Pages;
 
-/// <summary>How the agency page and the roll-ups name flags and rules in the reader's language.</summary>
+/// <summary>How the board, the agency page and the roll-ups name flags and rules in the reader's language.</summary>
 public sealed class FlagText(IStringLocalizer<SharedResource> text, RuleTitles titles, PortalClock clock)
 {
     /// <summary>The title of the rule in the current language, or its id if the rule is no longer in the rules file.</summary>
     public string RuleTitle(string ruleId) => titles.Title(ruleId, Display.Language);
-
-    /// <summary>The severity as a word (the board's strings, so both read the same).</summary>
-    public string Severity(FlagSeverity severity) => text["Flags.Severity." + severity].Value;
 
     /// <summary>The portal's calendar date of an instant.</summary>
     public DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(clock.Local(at).DateTime);
@@ -22,6 +19,6 @@ public sealed class FlagText(IStringLocalizer<SharedResource> text, RuleTitles t
     public IReadOnlyList<TrendMarker> Markers(IReadOnlyList<Flag> flags) =>
         FlagRollups.Markers(
             flags,
-            (flag, episode) => text["AgencyFlags.Chart.Flag", RuleTitle(flag.RuleId), Severity(episode.Severity)].Value,
+            (flag, episode) => text["AgencyFlags.Chart.Flag", RuleTitle(flag.RuleId), text.SeverityWord(episode.Severity)].Value,
             DateOf);
 }
