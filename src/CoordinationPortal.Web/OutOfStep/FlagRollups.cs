@@ -227,7 +227,7 @@ public sealed record FlagRollupView(
     SeverityCounts OpenFlags);
 
 /// <summary>Loads the flag and summary documents the roll-ups are computed from.</summary>
-public sealed class FlagRollupQueries(IQuerySession session, PortalClock clock, FlagQueries flagQueries)
+public sealed class FlagRollupQueries(IQuerySession session, PortalClock clock)
 {
     public async Task<FlagRollupView> RollupsAsync(IReadOnlyList<LeadPair> pairs, CancellationToken ct)
     {
@@ -253,7 +253,4 @@ public sealed class FlagRollupQueries(IQuerySession session, PortalClock clock, 
             open.Select(f => f.AgencyId).Distinct().Count(),
             SeverityCounts.Of(open.Select(f => f.Severity)));
     }
-
-    /// <summary>An agency's flags, open and resolved, newest raising first: <see cref="FlagQueries.FlagsOfAsync"/>, kept for the agency page.</summary>
-    public Task<IReadOnlyList<Flag>> ForAgencyAsync(Guid agencyId, CancellationToken ct) => flagQueries.FlagsOfAsync(agencyId, ct);
 }
