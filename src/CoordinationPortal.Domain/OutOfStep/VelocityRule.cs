@@ -42,8 +42,9 @@ public static class VelocityRule
                 return null;
             }
 
-            (from[(int)layer], to[(int)layer]) = (then, now);
-            return now - then;
+            // Decided on the levels the flag cites (one decimal), as the lead and spread rules are.
+            (from[(int)layer], to[(int)layer]) = (Citation.OneDecimal(then), Citation.OneDecimal(now));
+            return to[(int)layer] - from[(int)layer];
         }
 
         var minRise = rule.Number("minRiseLevels");
