@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using CoordinationPortal.Domain.Probes;
+using CoordinationPortal.Integration.Tests.Infrastructure;
 using CoordinationPortal.Simulator;
 
 namespace CoordinationPortal.Integration.Tests.Probes;
 
-/// <summary>Every server kind, and every hostile behaviour, against the real simulator over real sockets.</summary>
+/// <summary>Every server kind, and every hostile behaviour, against the real simulator over real sockets. These tests time
+/// what they measure, so they run alone, after the parallel collections (one of which starts PostgreSQL).</summary>
+[Collection(TimingTests.Name)]
 public sealed class ProbeEngineTests(SimulatorFixture sim) : IClassFixture<SimulatorFixture>
 {
     [Theory]
@@ -48,18 +51,23 @@ public sealed class ProbeEngineTests(SimulatorFixture sim) : IClassFixture<Simul
             results.Add(r.Stream!);
         }
 
+        // Never earlier than injected, on every probe. How much later depends on the machine: a loaded CI host can stall a
+        // single probe by hundreds of milliseconds, so each probe gets a loose ceiling and the best of the five a tight one
+        // (the benchmark measures the error precisely).
         foreach (var s in results)
         {
-            // Never earlier than injected; the upper bounds leave room for a loaded test machine (the benchmark measures
-            // the error precisely).
-            Assert.InRange(s.TtftMs, 150, 150 + 40);
+            Assert.InRange(s.TtftMs, 150, 150 + 1_000);
             Assert.Equal(9, s.InterTokenLatenciesMs.Count);
-            Assert.InRange(s.ItlP50Ms!.Value, 20, 45);
+            Assert.InRange(s.ItlP50Ms!.Value, 20, 25 + 500);
             Assert.True(s.TokensFromUsage);
-            Assert.InRange(s.EndToEndMs, 150 + (9 * 25), 150 + (9 * 25) + 150);
+            Assert.InRange(s.EndToEndMs, 150 + (9 * 25), 150 + (9 * 25) + 2_000);
             // TPOT = (e2e - ttft) / (tokens - 1)
             Assert.Equal((s.EndToEndMs - s.TtftMs) / 9, s.TpotMs!.Value, 3);
         }
+
+        Assert.InRange(results.Min(s => s.TtftMs), 150, 150 + 60);
+        Assert.InRange(results.Min(s => s.ItlP50Ms!.Value), 20, 45);
+        Assert.InRange(results.Min(s => s.EndToEndMs), 150 + (9 * 25), 150 + (9 * 25) + 150);
 
         // The first probe opened the connection; later ones reused it.
         var cold = await engine.ProbeAsync(SimulatorFixture.Target(url, ServerKind.Vllm), CancellationToken.None);
@@ -87,7 +95,7 @@ public sealed class ProbeEngineTests(SimulatorFixture sim) : IClassFixture<Simul
 
         Assert.Equal(ProbeState.Degraded, result.Verdict.State);
         Assert.Equal(ReasonCode.TtftAboveTarget, result.Verdict.Reason.Code);
-        Assert.InRange(result.Verdict.Reason.Measured!.Value, 400, 600);
+        Assert.InRange(result.Verdict.Reason.Measured!.Value, 400, 400 + 2_000); // never earlier than injected
         Assert.Equal(200, result.Verdict.Reason.Target);
     }
 

@@ -104,7 +104,7 @@ public sealed partial class WebhookDeliveryJob(
 
         if (after is { Status: DeliveryStatus.Pending, NextAttemptAt: { } next })
         {
-            jobs.Schedule<WebhookDeliveryJob>(j => j.RunAsync(deliveryId, CancellationToken.None), next - time.GetUtcNow());
+            jobs.Schedule<WebhookDeliveryJob>(j => j.RunAsync(deliveryId, CancellationToken.None), next);
             return DeliveryRun.RetryScheduled;
         }
 
