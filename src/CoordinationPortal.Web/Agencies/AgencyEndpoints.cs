@@ -45,17 +45,28 @@ public static class CommandOutcomeResults
         string forbiddenKey = "Forbidden.Title") => outcome switch
     {
         CommandOutcome.Accepted a => accepted(a),
-        CommandOutcome.Invalid invalid => Results.ValidationProblem(invalid.Errors
-            .GroupBy(e => Camel(e.Field ?? "request"))
-            .ToDictionary(g => g.Key, g => g.Select(e => text["Error." + e.Code].Value).ToArray())),
+        CommandOutcome.Invalid invalid => ValidationProblem(invalid.Errors, e => text["Error." + e.Code]),
         CommandOutcome.Conflict c => Results.Problem(
             statusCode: StatusCodes.Status409Conflict,
             title: text["Conflict.Title"],
             detail: text[conflictKey],
             extensions: new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion }),
         CommandOutcome.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text[forbiddenKey]),
-        _ => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text[notFoundKey]),
+        _ => NotFound(text, notFoundKey),
     };
+
+    /// <summary>
+    /// A 400 listing the errors' messages under their fields' camel-cased names (<c>request</c> for an error of no field).
+    /// <paramref name="describe"/> words an error; <see cref="ToHttpResult"/> looks up <c>Error.</c> and its code.
+    /// </summary>
+    public static IResult ValidationProblem(IEnumerable<DomainError> errors, Func<DomainError, string> describe) =>
+        Results.ValidationProblem(errors
+            .GroupBy(e => Camel(e.Field ?? "request"))
+            .ToDictionary(g => g.Key, g => g.Select(describe).ToArray()));
+
+    /// <summary>A 404 titled with the string <paramref name="key"/>.</summary>
+    public static IResult NotFound(IStringLocalizer<SharedResource> text, string key) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text[key]);
 
     private static string Camel(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];
 }

@@ -1,11 +1,15 @@
 using System.Security.Claims;
 using CoordinationPortal.Domain.Agencies;
+using CoordinationPortal.Web.Localization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Localization;
 using Npgsql;
 
 namespace CoordinationPortal.Web.Identity;
@@ -99,9 +103,9 @@ public static class IdentityModule
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
-            // The API answers with status codes; only pages redirect to the sign-in form.
-            o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
+            // The API answers with status codes and ProblemDetails; only pages redirect to the sign-in form.
+            o.Events.OnRedirectToLogin = ctx => RedirectOrProblem(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => RedirectOrProblem(ctx, StatusCodes.Status403Forbidden);
         });
 
         builder.Services.AddAuthorizationBuilder()
@@ -114,16 +118,23 @@ public static class IdentityModule
         return builder;
     }
 
-    private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    /// <summary>
+    /// A page redirects to the sign-in form (401) or the access-denied page (403); an API call gets the status with a
+    /// ProblemDetails body, worded in the request's language like the API's other errors.
+    /// </summary>
+    private static Task RedirectOrProblem(RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
-        if (ctx.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (!ctx.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
-            ctx.Response.StatusCode = status;
+            ctx.Response.Redirect(ctx.RedirectUri);
             return Task.CompletedTask;
         }
 
-        ctx.Response.Redirect(ctx.RedirectUri);
-        return Task.CompletedTask;
+        var text = ctx.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
+        var (title, detail) = status == StatusCodes.Status401Unauthorized
+            ? (text["Api.Unauthorized.Title"], text["Api.Unauthorized.Detail"])
+            : (text["Api.Forbidden.Title"], text["Api.Forbidden.Detail"]);
+        return Results.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(ctx.HttpContext);
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using CoordinationPortal.Domain;
+using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.OutOfStep;
+using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Identity;
 using CoordinationPortal.Web.Localization;
 using CoordinationPortal.Web.Notifications.Pages;
@@ -75,8 +77,7 @@ public static class NotificationsApi
                 new NewWebhook(request.Name, request.Url, request.Events ?? WebhookEvents.Subscribable, request.Secret, request.Enabled ?? true),
                 http.User.Identity?.Name ?? "", ct);
             return created is null
-                ? Results.ValidationProblem(errors.GroupBy(e => Camel(e.Field ?? "request"))
-                    .ToDictionary(g => g.Key, g => g.Select(e => WebhookText.Error(e.Code, text)).ToArray()))
+                ? Invalid(errors, text)
                 : Results.Created($"/api/v1/webhooks/{created.Subscription.Id}", new WebhookCreatedDto(ToDto(created.Subscription), created.GeneratedSecret));
         }).DisableAntiforgery();
 
@@ -84,7 +85,7 @@ public static class NotificationsApi
         {
             if (request.Enabled is not { } enabled)
             {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["enabled"] = [text["Webhooks.Error.Enabled.Required"]] });
+                return Invalid([new DomainError("Enabled.Required", "Enabled")], text);
             }
 
             return await admin.SetEnabledAsync(id, enabled, ct) is { } s ? Results.Ok(ToDto(s)) : NotFound(text);
@@ -114,8 +115,9 @@ public static class NotificationsApi
         d.Id, d.Event, d.FlagId, d.AgencyId, d.AgencyName, d.Status, d.MaxAttempts, d.CreatedAt, d.NextAttemptAt, d.FinishedAt,
         d.Attempts.Select(a => new DeliveryAttemptDto(a.Number, a.At, a.DurationMs, a.StatusCode, a.Error, a.Detail, a.ResponseExcerpt, a.Succeeded)).ToList());
 
-    private static IResult NotFound(IStringLocalizer<SharedResource> text) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text["Webhooks.NotFound"]);
+    private static IResult NotFound(IStringLocalizer<SharedResource> text) => CommandOutcomeResults.NotFound(text, "Webhooks.NotFound");
 
-    private static string Camel(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];
+    /// <summary>A 400 as the rest of the API answers one, worded by <see cref="WebhookText.Error"/>.</summary>
+    private static IResult Invalid(IEnumerable<DomainError> errors, IStringLocalizer<SharedResource> text) =>
+        CommandOutcomeResults.ValidationProblem(errors, e => WebhookText.Error(e.Code, text));
 }

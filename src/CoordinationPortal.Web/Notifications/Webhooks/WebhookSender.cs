@@ -54,8 +54,9 @@ public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> opti
         }
         catch (Exception e) when (e is HttpRequestException or IOException or SocketException or AuthenticationException)
         {
-            var (code, detail) = Classify(e);
-            return new DeliveryAttempt(number, at, Elapsed(), null, code, detail, null);
+            // Classified as the probes classify their failures; the log keeps the code's name.
+            var failure = NetworkFailure.Classify(e);
+            return new DeliveryAttempt(number, at, Elapsed(), null, failure.Code.ToString(), Shorten(failure.Detail), null);
         }
     }
 
@@ -82,32 +83,5 @@ public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> opti
         }
     }
 
-    private static (string Code, string? Detail) Classify(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            switch (inner)
-            {
-                case AddressRefusedException refused:
-                    return ("AddressRefused", $"{refused.Decision.Address}|{refused.Decision.Class}");
-                case ConnectTimeoutException:
-                    return ("ConnectTimeout", null);
-                case AuthenticationException:
-                    return ("TlsFailure", Shorten(inner.Message));
-                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
-                    return ("ConnectionRefused", null);
-                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData }:
-                    return ("DnsFailure", null);
-                case SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown }:
-                    return ("ConnectionReset", null);
-            }
-        }
-
-        return e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } ? ("DnsFailure", null)
-            : e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } ? ("TlsFailure", null)
-            : e is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } ? ("ConnectionReset", null)
-            : ("NetworkError", Shorten(e.GetBaseException().Message));
-    }
-
-    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300];
+    private static string? Shorten(string? text) => text is { Length: > 300 } ? text[..300] : text;
 }

@@ -321,7 +321,10 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
         e is HttpRequestException or IOException or OperationCanceledException or SocketException or AuthenticationException
             or InvalidOperationException or NotSupportedException or JsonException;
 
-    /// <summary>Maps what went wrong on the wire to a reason a person understands.</summary>
+    /// <summary>
+    /// Maps what went wrong on the wire to a reason a person understands: the probe's own limits and byte cap here, the
+    /// network errors through <see cref="NetworkFailure"/>, which the webhook sender shares.
+    /// </summary>
     private static ProbeReason Failure(Exception e, string path, bool headersReceived, TimeSpan? timedOut, int? tokens)
     {
         if (timedOut is { } limit)
@@ -333,44 +336,13 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
 
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
-            switch (inner)
+            if (inner is BodyTooLargeException big)
             {
-                case AddressRefusedException refused:
-                    return new ProbeReason(ReasonCode.AddressRefused, path,
-                        Detail: $"{refused.Decision.Address}|{refused.Decision.Class}");
-                case ConnectTimeoutException:
-                    return new ProbeReason(ReasonCode.ConnectTimeout, path);
-                case BodyTooLargeException big:
-                    return new ProbeReason(ReasonCode.BodyTooLarge, path, Target: big.Limit);
-                case AuthenticationException:
-                    return new ProbeReason(ReasonCode.TlsFailure, path, Detail: StreamEvents.Shorten(inner.Message));
-                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
-                    return new ProbeReason(ReasonCode.ConnectionRefused, path);
-                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData }:
-                    return new ProbeReason(ReasonCode.DnsFailure, path);
-                case SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown }:
-                    return new ProbeReason(ReasonCode.ConnectionReset, path);
+                return new ProbeReason(ReasonCode.BodyTooLarge, path, Target: big.Limit);
             }
         }
 
-        if (e is HttpRequestException request)
-        {
-            switch (request.HttpRequestError)
-            {
-                case HttpRequestError.NameResolutionError:
-                    return new ProbeReason(ReasonCode.DnsFailure, path);
-                case HttpRequestError.SecureConnectionError:
-                    return new ProbeReason(ReasonCode.TlsFailure, path);
-                case HttpRequestError.ResponseEnded:
-                    return new ProbeReason(ReasonCode.ConnectionReset, path);
-            }
-        }
-
-        if (e is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } || e is IOException { InnerException: SocketException })
-        {
-            return new ProbeReason(ReasonCode.ConnectionReset, path);
-        }
-
-        return new ProbeReason(ReasonCode.NetworkError, path, Detail: StreamEvents.Shorten(e.GetBaseException().Message));
+        var failure = NetworkFailure.Classify(e);
+        return new ProbeReason(failure.Code, path, Detail: StreamEvents.Shorten(failure.Detail));
     }
 }
