@@ -71,7 +71,7 @@ public static class NotificationIds
 /// <summary>Stores one notification per lead of the agency, in the evaluation's own transaction.</summary>
 public sealed class InAppNotifications : IFlagSubscriber
 {
-    public void Stage(IDocumentSession session, IReadOnlyList<FlagNotice> notices)
+    public Task StageAsync(IDocumentSession session, IReadOnlyList<FlagNotice> notices, CancellationToken ct)
     {
         foreach (var notice in notices)
         {
@@ -81,6 +81,8 @@ public sealed class InAppNotifications : IFlagSubscriber
                 session.Store(Notification.For(notice, recipient));
             }
         }
+
+        return Task.CompletedTask;
     }
 
     public Task CommittedAsync(IReadOnlyList<FlagNotice> notices, CancellationToken ct) => Task.CompletedTask;

@@ -39,7 +39,6 @@ public static class NotificationsModule
         services.AddSingleton<WebhookSecrets>();
         services.AddScoped<NotificationQueries>();
         services.AddScoped<WebhookAdmin>();
-        services.AddScoped<WebhookFanOut>();
         services.AddScoped<WebhookDeliveryJob>();
         services.AddScoped<NotificationsMaintenanceJob>();
         services.AddScoped<IFlagSubscriber, InAppNotifications>();
@@ -51,7 +50,6 @@ public static class NotificationsModule
     {
         options.Schema.For<Notification>().Index(x => x.Recipient).Index(x => x.At);
         options.Schema.For<WebhookSubscription>();
-        options.Schema.For<WebhookEvent>().Index(x => x.StagedAt);
         options.Schema.For<WebhookDelivery>().Index(x => x.SubscriptionId).Index(x => x.NextAttemptAt);
         return options;
     }

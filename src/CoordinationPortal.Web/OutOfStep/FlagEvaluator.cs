@@ -166,7 +166,7 @@ public sealed partial class FlagEvaluator(
         {
             foreach (var subscriber in subscribers)
             {
-                subscriber.Stage(session, notices);
+                await subscriber.StageAsync(session, notices, ct);
             }
         }
 

@@ -19,14 +19,15 @@ public sealed record FlagAgency(Guid Id, string Name, string Sector, string Juri
 public sealed record FlagNotice(FlagNoticeKind Kind, Flag Flag, FlagAgency Agency, DateTimeOffset At);
 
 /// <summary>
-/// Told of every flag raised or resolved. <see cref="Stage"/> runs inside the evaluation's session before it is saved,
-/// so what it stores (in-app notifications, webhook deliveries to make) commits with the flag events or not at all.
-/// <see cref="CommittedAsync"/> runs after the commit (e.g. to enqueue deliveries); a failure there is logged, and the
-/// subscriber's own backstop must pick up whatever was staged.
+/// Told of every flag raised or resolved. <see cref="StageAsync"/> runs inside the evaluation's transaction before it is
+/// saved, and may read through the session, so what it stores (in-app notifications, webhook deliveries) commits with
+/// the flag events or not at all. <see cref="CommittedAsync"/> runs after the commit (e.g. to enqueue deliveries); a
+/// failure there is logged, and the subscriber's own backstop must pick up whatever was staged. A subscriber keeps
+/// nothing between the two calls: both are given the same notices.
 /// </summary>
 public interface IFlagSubscriber
 {
-    void Stage(IDocumentSession session, IReadOnlyList<FlagNotice> notices);
+    Task StageAsync(IDocumentSession session, IReadOnlyList<FlagNotice> notices, CancellationToken ct);
 
     Task CommittedAsync(IReadOnlyList<FlagNotice> notices, CancellationToken ct);
 }

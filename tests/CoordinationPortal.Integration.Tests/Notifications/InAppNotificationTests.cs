@@ -116,7 +116,7 @@ public sealed class InAppNotificationTests(PortalFixture portal)
         await using (var scope = Services.CreateAsyncScope())
         {
             var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();
-            new InAppNotifications().Stage(session, [Notice(FlagNoticeKind.Raised, flag, lead)]);
+            await new InAppNotifications().StageAsync(session, [Notice(FlagNoticeKind.Raised, flag, lead)], CancellationToken.None);
         }
 
         await using var query = Services.GetRequiredService<IDocumentStore>().QuerySession();

@@ -83,7 +83,7 @@ internal static class NotificationTestBed
         var subscribers = scope.ServiceProvider.GetServices<IFlagSubscriber>().ToList();
         foreach (var subscriber in subscribers)
         {
-            subscriber.Stage(session, notices);
+            await subscriber.StageAsync(session, notices, CancellationToken.None);
         }
 
         await session.SaveChangesAsync();

@@ -257,20 +257,25 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
         {
             var flag = await RaiseAsync(Services, Demo.LedAgency, "unsaved", "unsaved");
             var notice = Notice(FlagNoticeKind.Raised, flag, lead);
+            var id = WebhookNotifications.DeliveryId(notice, subscription.Id);
             await using (var scope = Services.CreateAsyncScope())
             {
                 var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();
+                await session.BeginTransactionAsync(CancellationToken.None);
                 foreach (var subscriber in scope.ServiceProvider.GetServices<IFlagSubscriber>())
                 {
-                    subscriber.Stage(session, [notice]);
+                    await subscriber.StageAsync(session, [notice], CancellationToken.None);
                 }
-                // No SaveChangesAsync: the evaluation failed, and nothing it staged may remain.
+
+                // Staged in the session: the delivery would have committed with it.
+                Assert.Single(session.PendingChanges.AllChangedFor<WebhookDelivery>(), d => d.Id == id);
+                // No SaveChangesAsync: the evaluation failed and its transaction rolls back, and nothing it staged may remain.
             }
 
             Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
+            Assert.Empty(Enqueued(Services, id));
             await using var query = Services.GetRequiredService<IDocumentStore>().QuerySession();
             Assert.Equal(0, await query.Query<Notification>().CountAsync(n => n.Recipient == lead));
-            Assert.Equal(0, await query.Query<WebhookEvent>().CountAsync(e => e.Flag.Id == flag.Id));
         }
         finally
         {
@@ -279,7 +284,36 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
     }
 
     [Fact]
-    public async Task the_maintenance_job_makes_and_enqueues_deliveries_whose_fan_out_or_enqueue_was_lost()
+    public async Task staging_a_notice_again_neither_adds_a_delivery_nor_sends_it_again()
+    {
+        var url = receiver.Hook([200]);
+        var subscription = await SubscribeAsync(Services, url, "again-secret-0123456789");
+        try
+        {
+            var flag = await RaiseAsync(Services, Demo.LedAgency, "told twice", "told twice");
+            var notice = Notice(FlagNoticeKind.Raised, flag);
+            await StageAndCommitAsync(Services, notice);
+            var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+            Assert.Equal(WebhookNotifications.DeliveryId(notice, subscription.Id), delivery.Id);
+            Assert.Equal(DeliveryRun.Delivered, await RunDeliveryAsync(Services, delivery.Id));
+
+            // Told of the same raising again: the delivered delivery is kept as it is, not made pending again.
+            await StageAndCommitAsync(Services, notice);
+            var after = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+            Assert.Equal(DeliveryStatus.Delivered, after.Status);
+            Assert.Single(after.Attempts);
+            Assert.Single(Enqueued(Services, delivery.Id)); // the first commit's only
+            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, delivery.Id));
+            Assert.Single(receiver.For(url));
+        }
+        finally
+        {
+            await DisableAsync(Services, subscription.Id);
+        }
+    }
+
+    [Fact]
+    public async Task the_maintenance_job_enqueues_a_pending_delivery_whose_job_was_lost()
     {
         var subscription = await SubscribeAsync(Services, receiver.Hook([200]), "backstop-secret-0123456789");
         try
@@ -291,35 +325,21 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
                 var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();
                 foreach (var subscriber in scope.ServiceProvider.GetServices<IFlagSubscriber>())
                 {
-                    subscriber.Stage(session, [notice]);
+                    await subscriber.StageAsync(session, [notice], CancellationToken.None);
                 }
 
                 await session.SaveChangesAsync();
-                // CommittedAsync is never called: the process stopped between the commit and the fan-out.
+                // CommittedAsync is never called: the process stopped between the commit and the enqueue.
             }
 
-            Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
-            await using var query = Services.GetRequiredService<IDocumentStore>().QuerySession();
-            var staged = Assert.Single(await query.Query<WebhookEvent>().Where(e => e.Flag.Id == flag.Id).ToListAsync());
-            Assert.False(staged.FannedOut);
-
-            // Staged just now: within the grace the job leaves it alone (its own fan-out may be under way).
-            await RunMaintenanceAsync();
-            Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
-
-            await using (var session = Services.GetRequiredService<IDocumentStore>().LightweightSession())
-            {
-                session.Store(staged with { StagedAt = DateTimeOffset.UtcNow.AddMinutes(-5) });
-                await session.SaveChangesAsync();
-            }
-
-            await RunMaintenanceAsync();
             var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
-            Assert.Single(Enqueued(Services, delivery.Id));
-            await RunMaintenanceAsync();
-            Assert.Single(await DeliveriesAsync(Services, subscription.Id)); // fanned out once only
+            Assert.Equal(DeliveryStatus.Pending, delivery.Status);
+            Assert.Empty(Enqueued(Services, delivery.Id));
 
-            // The delivery's job is lost too (say the worker died): once overdue, it is enqueued again.
+            // Due just now: within the grace the job leaves it alone (its own enqueue may be under way).
+            await RunMaintenanceAsync();
+            Assert.Empty(Enqueued(Services, delivery.Id));
+
             await using (var session = Services.GetRequiredService<IDocumentStore>().LightweightSession())
             {
                 session.Store(delivery with { NextAttemptAt = DateTimeOffset.UtcNow.AddMinutes(-5) });
@@ -327,8 +347,12 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
             }
 
             await RunMaintenanceAsync();
-            Assert.Equal(2, Enqueued(Services, delivery.Id).Count);
+            Assert.Single(Enqueued(Services, delivery.Id));
             Assert.Equal(DeliveryRun.Delivered, await RunDeliveryAsync(Services, delivery.Id));
+
+            // Delivered: no longer pending, so never enqueued again.
+            await RunMaintenanceAsync();
+            Assert.Single(Enqueued(Services, delivery.Id));
             Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, delivery.Id));
         }
         finally
@@ -369,7 +393,7 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
         var subscription = await SubscribeAsync(Services, url, "late-disable-secret-0123456789");
         var flag = await RaiseAsync(Services, Demo.LedAgency, "late disable", "late disable");
         await DisableAsync(Services, subscription.Id);
-        // The fan-out read the subscription as enabled just before the disabling committed.
+        // The evaluation read the subscription as enabled just before the disabling committed.
         var delivery = await StorePendingAsync(subscription.Id, flag.Id);
 
         Assert.Equal(DeliveryRun.Cancelled, await RunDeliveryAsync(Services, delivery.Id));
@@ -452,40 +476,15 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
     }
 
     [Fact]
-    public async Task an_event_too_large_to_send_is_dropped_and_does_not_hold_up_later_events()
+    public async Task an_event_larger_than_a_payload_may_be_has_no_payload()
     {
-        var url = receiver.Hook([200]);
-        var subscription = await SubscribeAsync(Services, url, "oversized-secret-0123456789");
-        try
-        {
-            var big = await RaiseAsync(Services, Demo.LedAgency, "big", "big");
-            var small = await RaiseAsync(Services, Demo.LedAgency, "small", "small");
-            var at = DateTimeOffset.UtcNow;
-            // Stored before the caps were what they are: far larger than a payload may be, and older than the next.
-            var oversized = WebhookPayloads.EventFor(Guid.NewGuid(), Notice(FlagNoticeKind.Raised, big), at.AddSeconds(-1));
-            oversized = oversized with { Flag = oversized.Flag with { Explanation = new PayloadText(new string('ड', 20_000), "") } };
-            var normal = WebhookPayloads.EventFor(Guid.NewGuid(), Notice(FlagNoticeKind.Raised, small), at);
-            await using (var session = Services.GetRequiredService<IDocumentStore>().LightweightSession())
-            {
-                session.Store(oversized, normal);
-                await session.SaveChangesAsync();
-            }
+        var flag = await RaiseAsync(Services, Demo.LedAgency, "big", "big");
+        var e = WebhookPayloads.EventFor(Notice(FlagNoticeKind.Raised, flag));
+        Assert.NotNull(WebhookPayloads.ForFlag(Guid.NewGuid(), e));
 
-            await using (var scope = Services.CreateAsyncScope())
-            {
-                await scope.ServiceProvider.GetRequiredService<WebhookFanOut>().FanOutAsync([oversized.Id, normal.Id], CancellationToken.None);
-            }
-
-            var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
-            Assert.Equal(small.Id, delivery.FlagId);
-            await using var query = Services.GetRequiredService<IDocumentStore>().QuerySession();
-            Assert.True((await query.LoadAsync<WebhookEvent>(oversized.Id))!.FannedOut);
-            Assert.True((await query.LoadAsync<WebhookEvent>(normal.Id))!.FannedOut);
-        }
-        finally
-        {
-            await DisableAsync(Services, subscription.Id);
-        }
+        // Past the caps (which a notice's event never is): too large to send, so not sent to anyone.
+        var oversized = e with { Flag = e.Flag with { Explanation = new PayloadText(new string('ड', 20_000), "") } };
+        Assert.Null(WebhookPayloads.ForFlag(Guid.NewGuid(), oversized));
     }
 
     [Fact]
@@ -504,7 +503,7 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
         };
         var notice = new FlagNotice(FlagNoticeKind.Raised, longest, new FlagAgency(flag.AgencyId, hindi, text, hindi, []), DateTimeOffset.UtcNow);
 
-        var e = WebhookPayloads.EventFor(Guid.NewGuid(), notice, DateTimeOffset.UtcNow);
+        var e = WebhookPayloads.EventFor(notice);
         var payload = WebhookPayloads.ForFlag(Guid.NewGuid(), e);
 
         Assert.NotNull(payload);

@@ -6,6 +6,7 @@ using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Integration.Tests.Infrastructure;
+using CoordinationPortal.Integration.Tests.Notifications;
 using CoordinationPortal.Simulator;
 using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Notifications;
@@ -170,26 +171,55 @@ public sealed class FlagEvaluationTests(PortalFixture portal)
     }
 
     [Fact]
-    public async Task the_agencys_leads_are_notified_and_a_webhook_event_is_staged_when_a_flag_is_raised_and_resolved()
+    public async Task the_agencys_leads_are_notified_and_webhook_deliveries_commit_with_the_flag_when_it_is_raised_and_resolved()
     {
         var id = await NewAgencyAsync(Levels(3, 3, 3, 3, 3));
         var lead = $"lead-{id:N}@agency.example";
         Assert.IsType<CommandOutcome.Accepted>(await AsSystemAsync(new AssignLead(id, lead, "", DateTimeOffset.UtcNow)));
+        const string secret = "evaluation-secret-0123456789";
+        var everything = await NotificationTestBed.SubscribeAsync(Services, "https://hooks.example.org/everything", secret);
+        var resolutions = await NotificationTestBed.SubscribeAsync(Services, "https://hooks.example.org/resolutions", secret, WebhookEvents.FlagResolved);
+        var disabled = await NotificationTestBed.SubscribeAsync(Services, "https://hooks.example.org/disabled", secret);
+        await NotificationTestBed.DisableAsync(Services, disabled.Id);
+        try
+        {
+            await SetLayerAsync(id, Layer.Data, 1);
+            var flag = await FlagWhenAsync(id, "compute-leads-data", f => f.Status == FlagStatus.Open);
+            // Committed in the flag's own transaction: there as soon as the flag is, without waiting for anything else.
+            Assert.Equal(["flag.raised"], (await DeliveriesAsync(everything.Id, flag.Id)).Select(d => d.Event));
+            Assert.Empty(await DeliveriesAsync(resolutions.Id, flag.Id));
 
-        await SetLayerAsync(id, Layer.Data, 1);
-        var flag = await FlagWhenAsync(id, "compute-leads-data", f => f.Status == FlagStatus.Open);
-        await SetLayerAsync(id, Layer.Data, 3);
-        var resolved = await FlagWhenAsync(id, "compute-leads-data", f => f.Status == FlagStatus.Resolved);
+            await SetLayerAsync(id, Layer.Data, 3);
+            var resolved = await FlagWhenAsync(id, "compute-leads-data", f => f.Status == FlagStatus.Resolved);
 
-        await using var session = Services.GetRequiredService<IDocumentStore>().QuerySession();
-        var notes = await session.Query<Notification>().Where(n => n.FlagId == flag.Id).ToListAsync();
-        Assert.Equal([FlagNoticeKind.Raised, FlagNoticeKind.Resolved], notes.OrderBy(n => n.At).Select(n => n.Kind));
-        Assert.All(notes, n => Assert.Equal(Agency.Normalize(lead), n.Recipient));
-        Assert.Equal(resolved.Explanation, notes.Single(n => n.Kind == FlagNoticeKind.Resolved).Explanation);
+            await using var session = Services.GetRequiredService<IDocumentStore>().QuerySession();
+            var notes = await session.Query<Notification>().Where(n => n.FlagId == flag.Id).ToListAsync();
+            Assert.Equal([FlagNoticeKind.Raised, FlagNoticeKind.Resolved], notes.OrderBy(n => n.At).Select(n => n.Kind));
+            Assert.All(notes, n => Assert.Equal(Agency.Normalize(lead), n.Recipient));
+            Assert.Equal(resolved.Explanation, notes.Single(n => n.Kind == FlagNoticeKind.Resolved).Explanation);
 
-        var events = await session.Query<WebhookEvent>().Where(e => e.Flag.Id == flag.Id).ToListAsync();
-        Assert.Equal(["flag.raised", "flag.resolved"], events.OrderBy(e => e.OccurredAt).Select(e => e.Event));
+            // One delivery per subscription that wants each event; none for the disabled subscription.
+            var toEverything = await DeliveriesAsync(everything.Id, flag.Id);
+            Assert.Equal(["flag.raised", "flag.resolved"], toEverything.Select(d => d.Event));
+            var toResolutions = await DeliveriesAsync(resolutions.Id, flag.Id);
+            Assert.Equal(["flag.resolved"], toResolutions.Select(d => d.Event));
+            Assert.Empty(await DeliveriesAsync(disabled.Id, flag.Id));
+            Assert.All(toEverything.Concat(toResolutions), d => Assert.Equal(DeliveryStatus.Pending, d.Status));
+
+            // Evaluating again changes nothing, and makes no delivery.
+            await EvaluateAsync(id);
+            Assert.Equal(toEverything.Select(d => d.Id), (await DeliveriesAsync(everything.Id, flag.Id)).Select(d => d.Id));
+            Assert.Equal(toResolutions.Select(d => d.Id), (await DeliveriesAsync(resolutions.Id, flag.Id)).Select(d => d.Id));
+        }
+        finally
+        {
+            await NotificationTestBed.DisableAsync(Services, everything.Id);
+            await NotificationTestBed.DisableAsync(Services, resolutions.Id);
+        }
     }
+
+    private async Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(Guid subscriptionId, Guid flagId) =>
+        [.. (await NotificationTestBed.DeliveriesAsync(Services, subscriptionId)).Where(d => d.FlagId == flagId)];
 
     [Fact]
     public async Task a_deeper_gap_updates_the_open_flag_instead_of_raising_another()

@@ -5,13 +5,12 @@ using Microsoft.Extensions.Options;
 namespace CoordinationPortal.Web.Notifications.Webhooks;
 
 /// <summary>
-/// Every five minutes (Hangfire): fans out webhook events whose fan-out after the commit was lost, re-enqueues pending
-/// deliveries that are overdue (their job was lost: an enqueue failed, a worker died), and deletes finished deliveries,
-/// fanned-out events and read notifications past their retention.
+/// Every five minutes (Hangfire): re-enqueues pending deliveries that are overdue (their job was lost: the process stopped
+/// between the evaluation's commit and the enqueue, an enqueue failed, a worker died), and deletes finished deliveries and
+/// read notifications past their retention.
 /// </summary>
 public sealed partial class NotificationsMaintenanceJob(
     IDocumentStore store,
-    WebhookFanOut fanOut,
     NotificationQueries notifications,
     IBackgroundJobClient jobs,
     IOptions<WebhookOptions> options,
@@ -20,7 +19,7 @@ public sealed partial class NotificationsMaintenanceJob(
 {
     public const string RecurringId = "notifications-maintenance";
 
-    /// <summary>How overdue a delivery (or an event not fanned out) must be before this job assumes its own job was lost.</summary>
+    /// <summary>How overdue a pending delivery must be before this job assumes its own job was lost.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
     private const int MaxPerRun = 500;
@@ -30,8 +29,6 @@ public sealed partial class NotificationsMaintenanceJob(
     {
         var now = time.GetUtcNow();
         var overdueBefore = now - Grace;
-        var fannedOut = await fanOut.FanOutStagedBeforeAsync(overdueBefore, ct);
-
         await using var session = store.LightweightSession();
         var overdue = await session.Query<WebhookDelivery>()
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt < overdueBefore)
@@ -47,14 +44,12 @@ public sealed partial class NotificationsMaintenanceJob(
         var o = options.Value;
         var finishedBefore = now.AddDays(-Math.Max(1, o.DeliveryRetentionDays));
         session.DeleteWhere<WebhookDelivery>(d => d.Status != DeliveryStatus.Pending && d.FinishedAt < finishedBefore);
-        session.DeleteWhere<WebhookEvent>(e => e.FannedOut && e.FannedOutAt < finishedBefore);
         await session.SaveChangesAsync(ct);
         await notifications.PurgeReadAsync(TimeSpan.FromDays(Math.Max(1, o.ReadNotificationRetentionDays)), ct);
-        LogRan(fannedOut.Count, overdue.Count);
-        return fannedOut.Count + overdue.Count;
+        LogRan(overdue.Count);
+        return overdue.Count;
     }
 
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "Notifications maintenance: {FannedOut} late deliveries made, {Overdue} overdue deliveries re-enqueued")]
-    private partial void LogRan(int fannedOut, int overdue);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notifications maintenance: {Overdue} overdue deliveries re-enqueued")]
+    private partial void LogRan(int overdue);
 }

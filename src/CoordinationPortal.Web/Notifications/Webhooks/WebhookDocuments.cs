@@ -32,23 +32,6 @@ public sealed record WebhookSubscription
     public bool Wants(string eventType) => Events.Contains(eventType, StringComparer.Ordinal);
 }
 
-/// <summary>
-/// A flag event to send to whichever subscriptions want it: the transactional outbox. Stored with the flag events (a
-/// subscriber's Stage is synchronous and Marten reads only asynchronously, so subscriptions are looked up after the
-/// commit); <see cref="WebhookFanOut"/> then makes one <see cref="WebhookDelivery"/> per enabled subscription.
-/// </summary>
-public sealed record WebhookEvent
-{
-    public Guid Id { get; init; }
-    public string Event { get; init; } = "";
-    public DateTimeOffset OccurredAt { get; init; }
-    public DateTimeOffset StagedAt { get; init; }
-    public PayloadFlag Flag { get; init; } = null!;
-    public PayloadAgency Agency { get; init; } = null!;
-    public bool FannedOut { get; init; }
-    public DateTimeOffset? FannedOutAt { get; init; }
-}
-
 public enum DeliveryStatus
 {
     /// <summary>Not delivered yet; the next attempt is due at <see cref="WebhookDelivery.NextAttemptAt"/>.</summary>
@@ -79,7 +62,7 @@ public sealed record DeliveryAttempt(
 
 /// <summary>
 /// One event to deliver to one subscription, with its delivery log. The payload is serialised once, when the event
-/// happens, so every attempt sends the same bytes.
+/// happens (in the evaluation's transaction, see <see cref="WebhookNotifications"/>), so every attempt sends the same bytes.
 /// </summary>
 public sealed record WebhookDelivery
 {

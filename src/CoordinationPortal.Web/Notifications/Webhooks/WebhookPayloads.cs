@@ -17,6 +17,9 @@ public sealed record PayloadFlag(
 
 public sealed record PayloadAgency(Guid Id, string Name, string Sector, string Jurisdiction);
 
+/// <summary>What a notice sends to every subscription that wants it: the flag and agency as they were, capped.</summary>
+public sealed record WebhookFlagEvent(string Event, DateTimeOffset OccurredAt, PayloadFlag Flag, PayloadAgency Agency);
+
 /// <summary>The JSON body of a flag event (<c>flag.raised</c>, <c>flag.resolved</c>).</summary>
 public sealed record FlagEventPayload(string Type, Guid Id, DateTimeOffset OccurredAt, PayloadFlag Flag, PayloadAgency Agency);
 
@@ -29,7 +32,7 @@ public sealed record TestPayload(string Type, Guid Id, DateTimeOffset OccurredAt
 /// six-byte <c>\uXXXX</c> escape, so the caps count six bytes a character: two explanations of <see cref="MaxText"/>
 /// characters (24,000 bytes), six short texts of <see cref="MaxShortText"/> (7,200) and <see cref="MaxFigures"/> figures
 /// with names of <see cref="MaxShortText"/> (under 25,000 with their values), under 58,000 bytes in all with the rest of the payload.
-/// An event stored before the caps were what they are, larger still, is not sent (<see cref="ForFlag"/> answers null).
+/// <see cref="ForFlag"/> checks the size all the same and answers null for anything larger, which is then not sent.
 /// </summary>
 public static class WebhookPayloads
 {
@@ -44,30 +47,26 @@ public static class WebhookPayloads
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    /// <summary>The event to store for a notice: the flag and agency as they are now, texts and lists capped.</summary>
-    public static WebhookEvent EventFor(Guid id, FlagNotice notice, DateTimeOffset stagedAt)
+    /// <summary>The event a notice makes: the flag and agency as they are now, texts and lists capped.</summary>
+    public static WebhookFlagEvent EventFor(FlagNotice notice)
     {
         var f = notice.Flag;
         var a = notice.Agency;
-        return new WebhookEvent
-        {
-            Id = id,
-            Event = EventType(notice.Kind),
-            OccurredAt = notice.At,
-            StagedAt = stagedAt,
-            Flag = new PayloadFlag(
+        return new WebhookFlagEvent(
+            EventType(notice.Kind),
+            notice.At,
+            new PayloadFlag(
                 f.Id, Short(f.RuleId), Short(f.Kind), Short(f.Subject), f.Severity, f.Status, f.Layers.Distinct().ToList(),
                 f.Figures.Take(MaxFigures).Select(x => new PayloadFigure(Short(x.Name), double.IsFinite(x.Value) ? x.Value : 0)).ToList(),
                 new PayloadText(Cut(f.Explanation.En, MaxText), Cut(f.Explanation.Hi, MaxText)), f.Occurrence, f.RaisedAt, f.ResolvedAt, f.ResolutionReason),
-            Agency = new PayloadAgency(a.Id, Short(a.Name), Short(a.Sector), Short(a.Jurisdiction)),
-        };
+            new PayloadAgency(a.Id, Short(a.Name), Short(a.Sector), Short(a.Jurisdiction)));
     }
 
     /// <summary>
     /// The body of one delivery of <paramref name="e"/>, serialised once and stored with the delivery; null when it would
     /// be larger than <see cref="MaxBytes"/>.
     /// </summary>
-    public static string? ForFlag(Guid deliveryId, WebhookEvent e)
+    public static string? ForFlag(Guid deliveryId, WebhookFlagEvent e)
     {
         var json = JsonSerializer.Serialize(new FlagEventPayload(e.Event, deliveryId, e.OccurredAt, e.Flag, e.Agency), Json);
         return System.Text.Encoding.UTF8.GetByteCount(json) <= MaxBytes ? json : null;
