@@ -15,9 +15,13 @@ public sealed record NotificationDto(
     Guid Id, FlagNoticeKind Kind, Guid FlagId, int Occurrence, Guid AgencyId, string AgencyName, string RuleId, FlagSeverity Severity,
     LocalizedText Explanation, DateTimeOffset At, bool Read, DateTimeOffset? ReadAt);
 
-/// <summary>A webhook as the API shows it: whether a secret is set, never the secret.</summary>
+/// <summary>
+/// A webhook as the API shows it: whether a secret is set, never the secret; the last rotation (when, by whom) and, while
+/// the previous secret still signs deliveries, until when.
+/// </summary>
 public sealed record WebhookDto(
-    Guid Id, string Name, string Url, IReadOnlyList<string> Events, bool Enabled, bool SecretSet, string CreatedBy, DateTimeOffset CreatedAt);
+    Guid Id, string Name, string Url, IReadOnlyList<string> Events, bool Enabled, bool SecretSet, string CreatedBy, DateTimeOffset CreatedAt,
+    DateTimeOffset? SecretRotatedAt, string? SecretRotatedBy, DateTimeOffset? PreviousSecretUntil);
 
 /// <summary>The answer to creating a webhook: <see cref="Secret"/> only when the portal generated it, and only this once.</summary>
 public sealed record WebhookCreatedDto(WebhookDto Webhook, string? Secret);
@@ -102,14 +106,16 @@ public static class NotificationsApi
         hooks.MapPost("/{id:guid}/test", async (Guid id, WebhookAdmin admin, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
             await admin.SendTestAsync(id, ct) is { } delivery ? Results.Ok(ToDto(delivery)) : NotFound(text)).DisableAntiforgery();
 
+        hooks.MapWebhookSecretApi();
         return app;
     }
 
     private static NotificationDto ToDto(Notification n) =>
         new(n.Id, n.Kind, n.FlagId, n.Occurrence, n.AgencyId, n.AgencyName, n.RuleId, n.Severity, n.Explanation, n.At, n.Read, n.ReadAt);
 
-    private static WebhookDto ToDto(WebhookSubscription s) =>
-        new(s.Id, s.Name, s.Url, s.Events, s.Enabled, s.ProtectedSecret.Length > 0, s.CreatedBy, s.CreatedAt);
+    internal static WebhookDto ToDto(WebhookSubscription s) =>
+        new(s.Id, s.Name, s.Url, s.Events, s.Enabled, s.ProtectedSecret.Length > 0, s.CreatedBy, s.CreatedAt,
+            s.LastRotation()?.At, s.LastRotation()?.By, s.PreviousSecretUntil);
 
     private static DeliveryDto ToDto(WebhookDelivery d) => new(
         d.Id, d.Event, d.FlagId, d.AgencyId, d.AgencyName, d.Status, d.MaxAttempts, d.CreatedAt, d.NextAttemptAt, d.FinishedAt,

@@ -41,6 +41,7 @@ public static class NotificationsModule
         services.AddScoped<WebhookAdmin>();
         services.AddScoped<WebhookDeliveryJob>();
         services.AddScoped<NotificationsMaintenanceJob>();
+        services.AddScoped<WebhookSecretExpiryJob>();
         services.AddScoped<IFlagSubscriber, InAppNotifications>();
         services.AddScoped<IFlagSubscriber, WebhookNotifications>();
         return builder;
@@ -49,7 +50,8 @@ public static class NotificationsModule
     public static StoreOptions ConfigureNotifications(this StoreOptions options)
     {
         options.Schema.For<Notification>().Index(x => x.Recipient).Index(x => x.At);
-        options.Schema.For<WebhookSubscription>();
+        // Admins' changes (enable, rotate, revoke) and the secret expiry job write the same documents: none overwrites another's.
+        options.Schema.For<WebhookSubscription>().UseOptimisticConcurrency(true);
         options.Schema.For<WebhookDelivery>().Index(x => x.SubscriptionId).Index(x => x.NextAttemptAt);
         return options;
     }
@@ -60,7 +62,10 @@ public static class NotificationsModule
         return app;
     }
 
-    public static void ScheduleRecurringJobs(IServiceProvider services) =>
-        services.GetRequiredService<IRecurringJobManager>()
-            .AddOrUpdate<NotificationsMaintenanceJob>(NotificationsMaintenanceJob.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+    public static void ScheduleRecurringJobs(IServiceProvider services)
+    {
+        var recurring = services.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<NotificationsMaintenanceJob>(NotificationsMaintenanceJob.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+        WebhookSecretExpiryJob.Schedule(recurring);
+    }
 }

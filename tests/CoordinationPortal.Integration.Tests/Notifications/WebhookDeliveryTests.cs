@@ -445,10 +445,12 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
         var subscription = await SubscribeAsync(Services, url, "broken-secret-0123456789");
         try
         {
-            // A secret that can no longer be decrypted (say the key ring was lost).
+            // A secret that can no longer be decrypted (say the key ring was lost). Read first: subscriptions are saved
+            // with an optimistic concurrency check.
             await using (var session = Services.GetRequiredService<IDocumentStore>().LightweightSession())
             {
-                session.Store(subscription with { ProtectedSecret = "not-a-protected-secret" });
+                var stored = (await session.LoadAsync<WebhookSubscription>(subscription.Id))!;
+                session.Store(stored with { ProtectedSecret = "not-a-protected-secret" });
                 await session.SaveChangesAsync();
             }
 

@@ -46,6 +46,6 @@ public sealed class WebhookSenderTests(PortalFixture portal)
     {
         var sender = portal.Factory.Services.GetRequiredService<WebhookSender>();
         var delivery = new WebhookDelivery { Id = Guid.NewGuid(), Event = WebhookEvents.Test, Payload = "{}", MaxAttempts = 1 };
-        return await sender.SendAsync(delivery, url, "sender-test-secret-0123456789", CancellationToken.None);
+        return await sender.SendAsync(delivery, url, "sender-test-secret-0123456789", null, CancellationToken.None);
     }
 }

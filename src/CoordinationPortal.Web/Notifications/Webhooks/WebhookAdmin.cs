@@ -1,5 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
 using CoordinationPortal.Domain.Agencies;
+using Hangfire;
+using JasperFx;
 using Marten;
+using Microsoft.Extensions.Options;
 
 namespace CoordinationPortal.Web.Notifications.Webhooks;
 
@@ -12,12 +17,55 @@ public sealed record WebhookCreated(WebhookSubscription Subscription, string? Ge
 /// <summary>A subscription with how its latest delivery went, for the admin list.</summary>
 public sealed record WebhookRow(WebhookSubscription Subscription, WebhookDelivery? Latest, int Pending);
 
-/// <summary>The admin side of webhooks: add, list, enable or disable, delete (with its log), and send a test.</summary>
-public sealed class WebhookAdmin(IDocumentStore store, WebhookSecrets secrets, WebhookDeliveryJob job, TimeProvider time)
+public enum SecretChangeResult
+{
+    /// <summary>The secret was rotated, or the previous secret revoked.</summary>
+    Changed,
+
+    /// <summary>There was no previous secret to revoke: nothing was written.</summary>
+    Unchanged,
+
+    NotFound,
+
+    /// <summary>The subscription is disabled: its secret is not rotated.</summary>
+    Disabled,
+
+    /// <summary>The chosen secret is refused (<see cref="SecretChange.Errors"/>: Secret.Invalid, Secret.Unchanged).</summary>
+    Invalid,
+}
+
+/// <summary>
+/// What rotating a secret or revoking the previous one did: the subscription after it (null when missing) and, only
+/// when the portal generated the new secret, that secret (shown once).
+/// </summary>
+public sealed record SecretChange(SecretChangeResult Result, WebhookSubscription? Subscription = null, string? GeneratedSecret = null)
+{
+    public IReadOnlyList<DomainError> Errors { get; init; } = [];
+}
+
+/// <summary>
+/// The admin side of webhooks: add, list, enable or disable, delete (with its log), send a test, rotate the secret and
+/// revoke the previous one. A change to a subscription is saved with Marten's optimistic concurrency check and, when
+/// someone else's change landed between reading and saving, made again on what is stored now: no write is lost.
+/// </summary>
+public sealed partial class WebhookAdmin(
+    IDocumentStore store,
+    WebhookSecrets secrets,
+    WebhookDeliveryJob job,
+    IBackgroundJobClient jobs,
+    IOptions<WebhookOptions> options,
+    TimeProvider time,
+    ILogger<WebhookAdmin> logger)
 {
     public const int MaxNameLength = 200;
     public const int MaxUrlLength = 2000;
     public const int LogLimit = 100;
+
+    /// <summary>
+    /// Tries at one change: each failed try means another writer saved the subscription meanwhile, so this bounds the
+    /// writers of one subscription at the same moment, not the odds.
+    /// </summary>
+    private const int ConflictAttempts = 10;
 
     /// <summary>
     /// An absolute http(s) URL with a host and no credentials or fragment. Whether its address may be reached is decided
@@ -139,7 +187,10 @@ public sealed class WebhookAdmin(IDocumentStore store, WebhookSecrets secrets, W
     }
 
     /// <summary>Enables or disables the subscription; disabling cancels its deliveries still waiting (tests aside), in the same commit.</summary>
-    public async Task<WebhookSubscription?> SetEnabledAsync(Guid id, bool enabled, CancellationToken ct)
+    public Task<WebhookSubscription?> SetEnabledAsync(Guid id, bool enabled, CancellationToken ct) =>
+        RetryOnConflictAsync(() => SetEnabledOnceAsync(id, enabled, ct));
+
+    private async Task<WebhookSubscription?> SetEnabledOnceAsync(Guid id, bool enabled, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var subscription = await session.LoadAsync<WebhookSubscription>(id, ct);
@@ -164,6 +215,121 @@ public sealed class WebhookAdmin(IDocumentStore store, WebhookSecrets secrets, W
 
         await session.SaveChangesAsync(ct);
         return subscription;
+    }
+
+    /// <summary>
+    /// Replaces the secret of an enabled subscription with <paramref name="chosen"/>, or with a generated one when that is
+    /// empty (validated as when adding). The current secret stays, encrypted, as the previous one for
+    /// <see cref="WebhookOptions.SecretOverlap"/>: deliveries carry signatures under both meanwhile. A job is scheduled
+    /// for the end of the overlap to delete it (the recurring <see cref="WebhookSecretExpiryJob"/> run is the backstop).
+    /// </summary>
+    public async Task<SecretChange> RotateSecretAsync(Guid id, string? chosen, string by, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(chosen) && !WebhookSecrets.IsAcceptable(chosen))
+        {
+            return new SecretChange(SecretChangeResult.Invalid) { Errors = [new DomainError("Secret.Invalid", "Secret")] };
+        }
+
+        var generated = string.IsNullOrEmpty(chosen) ? WebhookSecrets.Generate() : null;
+        var change = await RetryOnConflictAsync(() => RotateOnceAsync(id, generated ?? chosen!, by, ct));
+        if (change is not { Result: SecretChangeResult.Changed, Subscription: { } rotated })
+        {
+            return change;
+        }
+
+        LogRotated(id, by, rotated.PreviousSecretUntil);
+        if (rotated.PreviousSecretUntil is { } until)
+        {
+            try
+            {
+                jobs.Schedule<WebhookSecretExpiryJob>(j => j.RunAsync(CancellationToken.None), until);
+            }
+            catch (BackgroundJobClientException e)
+            {
+                // The rotation is saved and its secret must still be shown; the recurring run deletes the previous one.
+                LogExpiryNotScheduled(e, id);
+            }
+        }
+
+        return change with { GeneratedSecret = generated };
+    }
+
+    private async Task<SecretChange> RotateOnceAsync(Guid id, string secret, string by, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var subscription = await session.LoadAsync<WebhookSubscription>(id, ct);
+        if (subscription is null)
+        {
+            return new SecretChange(SecretChangeResult.NotFound);
+        }
+
+        if (!subscription.Enabled)
+        {
+            return new SecretChange(SecretChangeResult.Disabled, subscription);
+        }
+
+        if (IsCurrentSecret(subscription, secret))
+        {
+            return new SecretChange(SecretChangeResult.Invalid, subscription) { Errors = [new DomainError("Secret.Unchanged", "Secret")] };
+        }
+
+        var now = time.GetUtcNow();
+        var overlap = options.Value.SecretOverlap;
+        var rotated = subscription.Rotated(secrets.Protect(secret), overlap > TimeSpan.Zero ? now + overlap : null, now, by);
+        session.Store(rotated);
+        await session.SaveChangesAsync(ct);
+        return new SecretChange(SecretChangeResult.Changed, rotated);
+    }
+
+    /// <summary>Ends the overlap now: the previous secret is deleted and deliveries are signed with the current one only.</summary>
+    public Task<SecretChange> RevokePreviousSecretAsync(Guid id, string by, CancellationToken ct) =>
+        RetryOnConflictAsync(async () =>
+        {
+            await using var session = store.LightweightSession();
+            var subscription = await session.LoadAsync<WebhookSubscription>(id, ct);
+            if (subscription is null)
+            {
+                return new SecretChange(SecretChangeResult.NotFound);
+            }
+
+            if (subscription.PreviousProtectedSecret is null)
+            {
+                return new SecretChange(SecretChangeResult.Unchanged, subscription);
+            }
+
+            var revoked = subscription.WithoutPreviousSecret(WebhookSecretEventKind.PreviousRevoked, time.GetUtcNow(), by);
+            session.Store(revoked);
+            await session.SaveChangesAsync(ct);
+            LogRevoked(id, by);
+            return new SecretChange(SecretChangeResult.Changed, revoked);
+        });
+
+    /// <summary>Whether <paramref name="secret"/> is the one signing now; a secret that no longer decrypts is not.</summary>
+    private bool IsCurrentSecret(WebhookSubscription subscription, string secret)
+    {
+        try
+        {
+            return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secrets.Reveal(subscription)), Encoding.UTF8.GetBytes(secret));
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<T> RetryOnConflictAsync<T>(Func<Task<T>> write)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await write();
+            }
+            catch (ConcurrencyException) when (attempt < ConflictAttempts)
+            {
+                // Someone else saved the subscription between our read and our write: read it again and redo.
+            }
+        }
     }
 
     /// <summary>Deletes the subscription and its delivery log; pending deliveries are not sent.</summary>
@@ -222,4 +388,15 @@ public sealed class WebhookAdmin(IDocumentStore store, WebhookSecrets secrets, W
         await using var query = store.QuerySession();
         return await query.LoadAsync<WebhookDelivery>(deliveryId, ct);
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Webhook subscription {SubscriptionId}: secret rotated by {By}; the previous secret signs until {PreviousUntil}")]
+    private partial void LogRotated(Guid subscriptionId, string by, DateTimeOffset? previousUntil);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook subscription {SubscriptionId}: previous secret revoked by {By}")]
+    private partial void LogRevoked(Guid subscriptionId, string by);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Webhook subscription {SubscriptionId}: the job deleting the previous secret could not be scheduled; the recurring run will")]
+    private partial void LogExpiryNotScheduled(Exception e, Guid subscriptionId);
 }

@@ -116,7 +116,8 @@ public sealed partial class WebhookDeliveryJob(
     {
         try
         {
-            return await sender.SendAsync(delivery, subscription.Url, secrets.Reveal(subscription), ct);
+            var previous = secrets.RevealPrevious(subscription, time.GetUtcNow());
+            return await sender.SendAsync(delivery, subscription.Url, secrets.Reveal(subscription), previous, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

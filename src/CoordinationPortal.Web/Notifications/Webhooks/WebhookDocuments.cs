@@ -16,10 +16,15 @@ public static class WebhookEvents
 
 /// <summary>
 /// An admin's webhook: where to POST flag events and the secret to sign them with. The secret is kept only encrypted
-/// (ASP.NET Data Protection, see <see cref="WebhookSecrets"/>) and never shown after it was saved.
+/// (ASP.NET Data Protection, see <see cref="WebhookSecrets"/>) and never shown after it was saved. After a rotation the
+/// previous secret is kept, encrypted too, until <see cref="PreviousSecretUntil"/>: deliveries are signed with both
+/// meanwhile, and then it is deleted. Written with Marten's optimistic concurrency check (see <see cref="WebhookAdmin"/>).
 /// </summary>
 public sealed record WebhookSubscription
 {
+    /// <summary>Enough to show the last rotations and revocations; older entries are dropped.</summary>
+    public const int MaxSecretEvents = 20;
+
     public Guid Id { get; init; }
     public string Name { get; init; } = "";
     public string Url { get; init; } = "";
@@ -29,8 +34,68 @@ public sealed record WebhookSubscription
     public string CreatedBy { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The secret before the last rotation, encrypted; null when none is accepted any more.</summary>
+    public string? PreviousProtectedSecret { get; init; }
+
+    /// <summary>When the previous secret stops signing deliveries; set exactly when <see cref="PreviousProtectedSecret"/> is.</summary>
+    public DateTimeOffset? PreviousSecretUntil { get; init; }
+
+    /// <summary>Rotations and the ends of their overlaps, oldest first, at most <see cref="MaxSecretEvents"/>.</summary>
+    public ImmutableList<WebhookSecretEvent> SecretEvents { get; init; } = [];
+
     public bool Wants(string eventType) => Events.Contains(eventType, StringComparer.Ordinal);
+
+    /// <summary>Whether deliveries made at <paramref name="now"/> are also signed with the previous secret.</summary>
+    public bool AcceptsPreviousSecret(DateTimeOffset now) => PreviousProtectedSecret is not null && PreviousSecretUntil > now;
+
+    public WebhookSecretEvent? LastRotation() => SecretEvents.LastOrDefault(e => e.Kind == WebhookSecretEventKind.Rotated);
+
+    /// <summary>How the last rotation's overlap ended (revoked or expired); null while it runs, or before any rotation.</summary>
+    public WebhookSecretEvent? PreviousSecretEnded() =>
+        SecretEvents.LastOrDefault() is { Kind: not WebhookSecretEventKind.Rotated } ended ? ended : null;
+
+    /// <summary>
+    /// The subscription signing with <paramref name="protectedSecret"/> from now on; the current secret becomes the
+    /// previous one until <paramref name="previousUntil"/>, or is dropped at once when that is null. An older previous
+    /// secret, from a rotation whose overlap still ran, is dropped.
+    /// </summary>
+    public WebhookSubscription Rotated(string protectedSecret, DateTimeOffset? previousUntil, DateTimeOffset at, string by) => this with
+    {
+        ProtectedSecret = protectedSecret,
+        PreviousProtectedSecret = previousUntil is null ? null : ProtectedSecret,
+        PreviousSecretUntil = previousUntil,
+        SecretEvents = Recorded(new WebhookSecretEvent(WebhookSecretEventKind.Rotated, at, by, previousUntil)),
+    };
+
+    /// <summary>The subscription without its previous secret (deleted, not just ignored), saying why.</summary>
+    public WebhookSubscription WithoutPreviousSecret(WebhookSecretEventKind why, DateTimeOffset at, string by) => this with
+    {
+        PreviousProtectedSecret = null,
+        PreviousSecretUntil = null,
+        SecretEvents = Recorded(new WebhookSecretEvent(why, at, by, null)),
+    };
+
+    private ImmutableList<WebhookSecretEvent> Recorded(WebhookSecretEvent e)
+    {
+        var events = SecretEvents.Add(e);
+        return events.Count > MaxSecretEvents ? events.RemoveRange(0, events.Count - MaxSecretEvents) : events;
+    }
 }
+
+public enum WebhookSecretEventKind
+{
+    /// <summary>An admin replaced the secret; <see cref="WebhookSecretEvent.PreviousUntil"/> is the end of the overlap.</summary>
+    Rotated,
+
+    /// <summary>An admin ended the overlap early: the previous secret was deleted.</summary>
+    PreviousRevoked,
+
+    /// <summary>The overlap ran out and the previous secret was deleted (by the portal: no one's name).</summary>
+    PreviousExpired,
+}
+
+/// <summary>A change to a subscription's secrets: what, when and by whom (the admin's user name).</summary>
+public sealed record WebhookSecretEvent(WebhookSecretEventKind Kind, DateTimeOffset At, string By, DateTimeOffset? PreviousUntil);
 
 public enum DeliveryStatus
 {

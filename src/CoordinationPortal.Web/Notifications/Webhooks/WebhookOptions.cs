@@ -26,6 +26,15 @@ public sealed class WebhookOptions
     /// <summary>Notifications a person has read are kept this long.</summary>
     public int ReadNotificationRetentionDays { get; set; } = 180;
 
+    /// <summary>
+    /// After a secret is rotated, deliveries are signed with the previous secret too for this long (24 h unless set),
+    /// so a receiver can switch without rejecting any; then the previous secret is deleted. 0 drops it at once.
+    /// </summary>
+    public int SecretOverlapSeconds { get; set; } = 24 * 3600;
+
+    /// <summary>Between none and 30 days.</summary>
+    public TimeSpan SecretOverlap => TimeSpan.FromSeconds(Math.Clamp(SecretOverlapSeconds, 0, 30 * 24 * 3600));
+
     /// <summary>At most 20 retries, each between 1 s and 7 days, so a delivery log stays small.</summary>
     public IReadOnlyList<TimeSpan> RetryDelays =>
         (RetryDelaysSeconds is { Length: > 0 } configured ? configured : DefaultRetryDelaysSeconds)

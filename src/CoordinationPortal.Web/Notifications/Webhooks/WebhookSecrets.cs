@@ -18,6 +18,10 @@ public sealed class WebhookSecrets(IDataProtectionProvider provider)
 
     public string Reveal(WebhookSubscription subscription) => protector.Unprotect(subscription.ProtectedSecret);
 
+    /// <summary>The secret before the last rotation while deliveries made at <paramref name="now"/> are still signed with it; otherwise null.</summary>
+    public string? RevealPrevious(WebhookSubscription subscription, DateTimeOffset now) =>
+        subscription.AcceptsPreviousSecret(now) ? protector.Unprotect(subscription.PreviousProtectedSecret!) : null;
+
     /// <summary>A new secret for an admin who did not choose one: 32 random bytes, hex, with a recognisable prefix.</summary>
     public static string Generate() => "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
@@ -28,11 +32,15 @@ public sealed class WebhookSecrets(IDataProtectionProvider provider)
 /// <summary>
 /// The signature a receiver checks: <c>sha256=</c> and the lowercase hex HMAC-SHA256, keyed with the secret's UTF-8 bytes,
 /// of <c>{timestamp}.{body}</c>, the timestamp being the <c>X-Portal-Timestamp</c> header (Unix seconds). Signing the
-/// timestamp with the body lets a receiver refuse old requests replayed later.
+/// timestamp with the body lets a receiver refuse old requests replayed later. <see cref="Header"/> always carries the
+/// signature under the current secret; during a rotation's overlap <see cref="PreviousHeader"/> carries the same under
+/// the previous secret, so a receiver that still holds only the previous one keeps accepting deliveries.
 /// </summary>
 public static class WebhookSignature
 {
     public const string Prefix = "sha256=";
+    public const string Header = "X-Portal-Signature";
+    public const string PreviousHeader = "X-Portal-Signature-Previous";
 
     public static string Sign(string secret, long timestamp, ReadOnlySpan<byte> body)
     {

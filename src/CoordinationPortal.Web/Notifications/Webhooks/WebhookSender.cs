@@ -21,7 +21,11 @@ public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> opti
     private const int ExcerptBytes = 1024;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    public async Task<DeliveryAttempt> SendAsync(WebhookDelivery delivery, string url, string secret, CancellationToken ct)
+    /// <summary>
+    /// Sends the delivery signed with <paramref name="secret"/> and, during a rotation's overlap, also with
+    /// <paramref name="previousSecret"/> (in its own header, so the primary signature is always the current secret's).
+    /// </summary>
+    public async Task<DeliveryAttempt> SendAsync(WebhookDelivery delivery, string url, string secret, string? previousSecret, CancellationToken ct)
     {
         var number = delivery.Attempts.Count + 1;
         var at = time.GetUtcNow();
@@ -33,7 +37,11 @@ public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> opti
         request.Headers.Add("X-Portal-Event", delivery.Event);
         request.Headers.Add("X-Portal-Delivery", delivery.Id.ToString());
         request.Headers.Add("X-Portal-Timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("X-Portal-Signature", WebhookSignature.Sign(secret, timestamp, body));
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(secret, timestamp, body));
+        if (previousSecret is not null)
+        {
+            request.Headers.Add(WebhookSignature.PreviousHeader, WebhookSignature.Sign(previousSecret, timestamp, body));
+        }
 
         var limit = options.Value.Timeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
