@@ -28,8 +28,6 @@ public static class WebhookSecretApi
             {
                 SecretChangeResult.Changed => Results.Ok(new WebhookSecretRotatedDto(NotificationsApi.ToDto(change.Subscription!), change.GeneratedSecret)),
                 SecretChangeResult.Invalid => CommandOutcomeResults.ValidationProblem(change.Errors, e => WebhookText.Error(e.Code, text)),
-                SecretChangeResult.Disabled => Results.Problem(statusCode: StatusCodes.Status409Conflict,
-                    title: text["Webhooks.Error.Rotate.Disabled", change.Subscription!.Name]),
                 _ => NotFound(text),
             };
         }).DisableAntiforgery();

@@ -27,9 +27,6 @@ public enum SecretChangeResult
 
     NotFound,
 
-    /// <summary>The subscription is disabled: its secret is not rotated.</summary>
-    Disabled,
-
     /// <summary>The chosen secret is refused (<see cref="SecretChange.Errors"/>: Secret.Invalid, Secret.Unchanged).</summary>
     Invalid,
 }
@@ -263,11 +260,8 @@ public sealed partial class WebhookAdmin(
             return new SecretChange(SecretChangeResult.NotFound);
         }
 
-        if (!subscription.Enabled)
-        {
-            return new SecretChange(SecretChangeResult.Disabled, subscription);
-        }
-
+        // A disabled subscription may be rotated too: after a leak an admin disables it, rotates, gives the receiver the new
+        // secret, then enables it again.
         if (IsCurrentSecret(subscription, secret))
         {
             return new SecretChange(SecretChangeResult.Invalid, subscription) { Errors = [new DomainError("Secret.Unchanged", "Secret")] };
