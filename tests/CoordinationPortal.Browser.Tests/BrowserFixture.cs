@@ -1,8 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using CoordinationPortal.Simulator;
 using CoordinationPortal.Web.Hosting;
 using CoordinationPortal.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 
@@ -50,11 +52,17 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
 
         _database = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = _dataDirectory }, NullLogger.Instance);
         Simulator = await InferenceSimulator.StartAsync(new SimulatorOptions { Address = IPAddress.Parse("127.77.0.4") });
-        var port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{port}";
         _factory = new PortalHostFactory(_database.ConnectionString, seedDemo: true, ProbeSettings);
-        _factory.UseKestrel(port);
+        // Port 0: Kestrel binds a free port itself, so no other process can take it between choosing and binding.
+        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
+        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        BaseUrl = addresses.SingleOrDefault()?.TrimEnd('/')
+            ?? throw new InvalidOperationException($"The portal should listen on one address; it listens on {addresses.Count}.");
+
+        // Chromium, PostgreSQL and Kestrel share the test machine, which in CI may have 2 busy cores: Playwright's
+        // assertions wait up to 15 s for what they expect (their default is 5 s).
+        Assertions.SetDefaultExpectTimeout(15_000);
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -102,13 +110,6 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
         {
             // A new directory is used each run.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

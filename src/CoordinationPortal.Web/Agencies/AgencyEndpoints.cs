@@ -83,21 +83,24 @@ public static class AgencyEndpoints
             return TypedResults.Ok(rows.Select(ToListItem).ToList());
         });
 
-        api.MapGet("/{id:guid}/scorecard", async (Guid id, string? asOf, AgencyQueries queries, CancellationToken ct) =>
+        api.MapGet("/{id:guid}/scorecard", async (
+            Guid id, string? asOf, AgencyQueries queries, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
             DateOnly? date = null;
             if (!string.IsNullOrEmpty(asOf))
             {
                 if (!DateOnly.TryParseExact(asOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
                 {
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = ["Use a date in the form YYYY-MM-DD."] });
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = [text["AsOf.Invalid"]] });
                 }
 
                 date = parsed;
             }
 
             var card = await queries.ScorecardAsync(id, date, ct);
-            return card is null ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No agency with this identifier exists (or none as of that date).") : Results.Ok(ToDto(card));
+            return card is null
+                ? CommandOutcomeResults.NotFound(text, date is null ? "Agency.NotFound" : "Agency.NotFoundAsOf")
+                : Results.Ok(ToDto(card));
         });
 
         api.MapPost("/{id:guid}/assessments", async (

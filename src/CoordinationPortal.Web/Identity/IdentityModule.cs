@@ -124,6 +124,12 @@ public static class IdentityModule
     /// </summary>
     private static Task RedirectOrProblem(RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
+        if (ctx.Response.HasStarted)
+        {
+            // Too late for a status, a redirect or a body: the response is already on its way.
+            return Task.CompletedTask;
+        }
+
         if (!ctx.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
             ctx.Response.Redirect(ctx.RedirectUri);

@@ -24,7 +24,7 @@ public static class LocalizationModule
             [
                 new QueryStringRequestCultureProvider(),
                 new CookieRequestCultureProvider(),
-                new AcceptLanguageHeaderRequestCultureProvider(),
+                new LanguageAcceptLanguageProvider(),
             ];
         });
         return builder;
@@ -48,6 +48,46 @@ public static class LocalizationModule
 
     private static bool IsLocal(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// The Accept-Language header, read like ASP.NET Core's own provider (by quality, the first three languages), except
+/// that a language the portal speaks is taken whatever its region: <c>hi</c> (or <c>hi-XX</c>) is hi-IN and <c>en</c>
+/// (or <c>en-GB</c>) en-IN. The built-in provider matches cultures exactly, and its fallback goes from a region to its
+/// parent language only, so <c>hi</c> alone would get the default, English.
+/// </summary>
+internal sealed class LanguageAcceptLanguageProvider : RequestCultureProvider
+{
+    private const int MaximumValuesToTry = 3;
+
+    public override Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
+    {
+        var values = httpContext.Request.GetTypedHeaders().AcceptLanguage;
+        if (values is not { Count: > 0 })
+        {
+            return NullProviderCultureResult;
+        }
+
+        var chosen = values
+            .Where(v => v.Quality is null or > 0) // q=0: "not this one"
+            .OrderByDescending(v => v.Quality ?? 1) // stable: equal qualities keep the header's order
+            .Take(MaximumValuesToTry)
+            .Select(v => Supported(v.Value.Value))
+            .FirstOrDefault(c => c is not null);
+        return chosen is null ? NullProviderCultureResult : Task.FromResult<ProviderCultureResult?>(new ProviderCultureResult(chosen.Name));
+    }
+
+    private static CultureInfo? Supported(string? tag)
+    {
+        if (string.IsNullOrWhiteSpace(tag))
+        {
+            return null;
+        }
+
+        var language = tag.Split('-', 2)[0];
+        return LocalizationModule.Supported.FirstOrDefault(c => c.Name.Equals(tag, StringComparison.OrdinalIgnoreCase))
+            ?? LocalizationModule.Supported.FirstOrDefault(c => c.TwoLetterISOLanguageName.Equals(language, StringComparison.OrdinalIgnoreCase));
+    }
 }
 
 /// <summary>Gives MudBlazor's own texts (pagination, date pickers) from the portal's strings, with a "Mud." prefix.</summary>

@@ -180,6 +180,7 @@ public sealed class AgencyApiTests(PortalFixture portal)
         using var client = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
         using var response = await client.GetAsync($"/api/v1/agencies/{Guid.NewGuid()}/scorecard");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("No agency with this identifier exists.", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
     }
 
     [Fact]
@@ -188,6 +189,24 @@ public sealed class AgencyApiTests(PortalFixture portal)
         using var client = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
         using var response = await client.GetAsync($"/api/v1/agencies/{Demo.LedAgency}/scorecard?asOf=31-12-2025");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal("That date could not be read. Use the date picker (YYYY-MM-DD).", errors.GetProperty("asOf")[0].GetString());
+    }
+
+    [Fact]
+    public async Task the_scorecard_api_answers_an_unknown_agency_and_an_unreadable_date_in_hindi()
+    {
+        using var client = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+        using var unknown = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/agencies/{Guid.NewGuid()}/scorecard");
+        unknown.Headers.AcceptLanguage.ParseAdd("hi");
+        using var notFound = await client.SendAsync(unknown);
+        using var badDate = await client.GetAsync($"/api/v1/agencies/{Demo.LedAgency}/scorecard?asOf=31-12-2025&culture=hi-IN");
+
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal("इस पहचानकर्ता वाली कोई एजेंसी मौजूद नहीं है।", (await notFound.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, badDate.StatusCode);
+        var errors = (await badDate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal("वह तिथि पढ़ी नहीं जा सकी। तिथि चयनकर्ता का उपयोग करें (YYYY-MM-DD)।", errors.GetProperty("asOf")[0].GetString());
     }
 
     [Fact]
@@ -202,6 +221,8 @@ public sealed class AgencyApiTests(PortalFixture portal)
         Assert.True(past.GetProperty("version").GetInt64() < today.GetProperty("version").GetInt64());
         Assert.True(past.GetProperty("layers").GetProperty("compute").GetDouble() < today.GetProperty("layers").GetProperty("compute").GetDouble());
         Assert.Equal(HttpStatusCode.NotFound, beforeRegistration.StatusCode);
+        Assert.Equal("No agency with this identifier existed on that date.",
+            (await beforeRegistration.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
     }
 
     private static async Task<JsonElement> ScorecardAsync(HttpClient client, Guid agency, string? asOf = null) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CoordinationPortal.Integration.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CoordinationPortal.Integration.Tests.Api;
 
@@ -52,6 +53,42 @@ public sealed class ApiAuthProblemTests(PortalFixture portal)
         var problem = await ProblemAsync(forbidden, HttpStatusCode.Forbidden);
         Assert.Equal("पहुँच अस्वीकृत।", problem.GetProperty("title").GetString());
         Assert.Equal("आपके खाते की भूमिका इस अनुरोध की अनुमति नहीं देती।", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("hi", "साइन इन करना आवश्यक है।")]
+    [InlineData("hi, en;q=0.5", "साइन इन करना आवश्यक है।")]
+    [InlineData("fr, hi;q=0.8, en;q=0.5", "साइन इन करना आवश्यक है।")]
+    [InlineData("en, hi;q=0.5", "Sign-in required.")]
+    [InlineData("en-US, hi-IN;q=0.9", "Sign-in required.")]
+    [InlineData("hi;q=0, en-IN;q=0.5", "Sign-in required.")]
+    public async Task a_language_without_a_region_is_taken_as_the_portal_culture_of_that_language(string acceptLanguage, string title)
+    {
+        using var anonymous = portal.AnonymousClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/flags");
+        request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
+
+        using var response = await anonymous.SendAsync(request);
+
+        Assert.Equal(title, (await ProblemAsync(response, HttpStatusCode.Unauthorized)).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task the_culture_query_and_cookie_still_come_before_the_header()
+    {
+        using var client = portal.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var cookie = new HttpRequestMessage(HttpMethod.Get, "/api/v1/flags");
+        cookie.Headers.TryAddWithoutValidation("Accept-Language", "en");
+        cookie.Headers.TryAddWithoutValidation("Cookie", ".AspNetCore.Culture=" + Uri.EscapeDataString("c=hi-IN|uic=hi-IN"));
+        using var query = new HttpRequestMessage(HttpMethod.Get, "/api/v1/flags?culture=en-IN");
+        query.Headers.TryAddWithoutValidation("Accept-Language", "hi");
+        query.Headers.TryAddWithoutValidation("Cookie", ".AspNetCore.Culture=" + Uri.EscapeDataString("c=hi-IN|uic=hi-IN"));
+
+        using var byCookie = await client.SendAsync(cookie);
+        using var byQuery = await client.SendAsync(query);
+
+        Assert.Equal("साइन इन करना आवश्यक है।", (await ProblemAsync(byCookie, HttpStatusCode.Unauthorized)).GetProperty("title").GetString());
+        Assert.Equal("Sign-in required.", (await ProblemAsync(byQuery, HttpStatusCode.Unauthorized)).GetProperty("title").GetString());
     }
 
     [Fact]

@@ -268,7 +268,11 @@ public sealed class FlagEvaluationTests(PortalFixture portal)
             Assert.Single((await FlagEventsAsync(flag.Id)).OfType<FlagRaised>());
         }
 
-        // Between them the four evaluations raised every flag, and none twice.
+        // Between them the four evaluations raised every flag, and none twice. The sum is exact only because nothing else
+        // evaluates this agency meanwhile: no Hangfire server runs in the tests (Jobs:RunServer is false, so the recurring
+        // evaluation of every agency never fires), and nothing else evaluates every agency on the shared database (the
+        // demo seed's evaluation ran when the portal started, before any test; a second portal process seeds nothing).
+        // A test that started such an evaluation could raise some of these flags itself and make the sum smaller.
         Assert.Equal(flags.Count, results.Sum(r => r.Raised));
     }
 

@@ -18,8 +18,14 @@ public sealed class ProbeRecordingTests(PortalFixture portal)
 {
     private async Task<(Guid Id, string Profile)> RegisterAsync(SimulatorProfile profile, int interval = 60, int p95TtftMs = 10_000, ServerKind kind = ServerKind.Vllm)
     {
-        var url = portal.SimulatorProfile(profile, out var name);
         using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
+        return await RegisterAsync(admin, profile, interval, p95TtftMs, kind);
+    }
+
+    private async Task<(Guid Id, string Profile)> RegisterAsync(HttpClient admin, SimulatorProfile profile, int interval = 60, int p95TtftMs = 10_000,
+        ServerKind kind = ServerKind.Vllm)
+    {
+        var url = portal.SimulatorProfile(profile, out var name);
         using var response = await admin.PostAsJsonAsync("/api/v1/endpoints", new
         {
             agencyId = Demo.OtherAgency, name = "Recording test " + name, baseUrl = url, kind = kind.ToString(), model = profile.Model,
@@ -230,31 +236,46 @@ public sealed class ProbeRecordingTests(PortalFixture portal)
     [Fact]
     public async Task two_worker_processes_probe_each_endpoint_once_per_interval()
     {
-        var endpoints = new List<(Guid Id, string Profile)>();
-        for (var i = 0; i < 4; i++)
-        {
-            endpoints.Add(await RegisterAsync(new SimulatorProfile { TtftMs = 20, InterTokenMs = 2 }, interval: 15));
-        }
-
+        // The second process starts, and both dispatchers are ready, before anything is registered: the rounds must start
+        // right after the registrations, whose times fix the endpoints' schedules.
         await using var second = portal.SecondProcess();
         var one = portal.Factory.Services.GetRequiredService<ProbeDispatcher>();
         var two = second.Services.GetRequiredService<ProbeDispatcher>();
+        using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
 
-        // Both workers run rounds over the same 17 seconds: due at once, then 15 s later. Each endpoint: exactly 2 probes.
-        var counts = await Task.WhenAll(one.DispatchAsync(TimeSpan.FromSeconds(17), CancellationToken.None),
-            two.DispatchAsync(TimeSpan.FromSeconds(17), CancellationToken.None));
+        const int Interval = 15;
+        var endpoints = new List<(Guid Id, string Profile, DateTimeOffset RegisteredFrom)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var from = DateTimeOffset.UtcNow;
+            var (id, profile) = await RegisterAsync(admin, new SimulatorProfile { TtftMs = 20, InterTokenMs = 2 }, interval: Interval);
+            endpoints.Add((id, profile, from));
+        }
+
+        // Each endpoint is due at once (at its registration), then an interval after its registration, then two. Both
+        // workers run rounds until 17 s after the last registration: past every endpoint's second due time, and before
+        // the first endpoint's third (a round claims up to a second ahead) while registering took less than 12 s; it
+        // takes well under one.
+        var registered = DateTimeOffset.UtcNow;
+        Assert.True(registered - endpoints[0].RegisteredFrom < TimeSpan.FromSeconds(11),
+            $"registering took {(registered - endpoints[0].RegisteredFrom).TotalSeconds:0.0} s: a third probe could fall in the rounds");
+        var window = registered.AddSeconds(Interval + 2) - DateTimeOffset.UtcNow;
+        var counts = await Task.WhenAll(one.DispatchAsync(window, CancellationToken.None), two.DispatchAsync(window, CancellationToken.None));
 
         // Which worker claims which endpoint is a race; between them every due probe ran once.
         Assert.True(counts.Sum() >= endpoints.Count * 2);
         var store = portal.Factory.Services.GetRequiredService<ProbeStore>();
-        foreach (var (id, profile) in endpoints)
+        foreach (var (id, profile, registeredFrom) in endpoints)
         {
             var samples = await store.SamplesAsync(id, DateTimeOffset.UtcNow.AddMinutes(-5), 100, false, CancellationToken.None);
             Assert.Equal(2, samples.Count);
-            // Due times follow the endpoint's grid (registration + n × interval), so the first probe, late, is followed
-            // by the second at most a full interval later (less by however late the first was); never a third inside the window.
-            Assert.InRange((samples[1].At - samples[0].At).TotalSeconds, 5, 17);
             Assert.Equal(2, portal.Simulator.RequestCount(profile, "/v1/chat/completions"));
+            // The second probe follows the endpoint's grid: due an interval after the registration (or after the first
+            // probe, had that come later still), so never earlier, whenever the first probe ran (0.1 s for the clocks'
+            // rounding); and within the rounds after the first.
+            Assert.True(samples[1].At >= registeredFrom.AddSeconds(Interval - 0.1),
+                $"the second probe ran at {samples[1].At:O}, before {Interval} s after the registration ({registeredFrom:O})");
+            Assert.InRange((samples[1].At - samples[0].At).TotalSeconds, 0, Interval + 2);
         }
     }
 }

@@ -44,7 +44,8 @@ public sealed record NetworkFailure(ReasonCode Code, string? Detail = null)
             HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => new(ReasonCode.TlsFailure),
             HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => new(ReasonCode.ConnectionReset),
             HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } => new(ReasonCode.ConnectionReset),
-            IOException { InnerException: SocketException } => new(ReasonCode.ConnectionReset),
+            // A socket error other than those above (timed out, host or network unreachable, ...) is not a reset: it is a
+            // network error with its own message.
             _ => new(ReasonCode.NetworkError, e.GetBaseException().Message),
         };
     }
