@@ -11,6 +11,7 @@ using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoordinationPortal.Integration.Tests.Notifications;
@@ -23,8 +24,18 @@ internal static class NotificationTestBed
 {
     public const string Password = "Lead-notify-2026";
 
+    /// <summary>The first (and only) retry delay of <see cref="ClockedHost"/>.</summary>
+    public static readonly TimeSpan ClockedRetryDelay = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long <see cref="ClockedHost"/> keeps a previous secret signing after a rotation.</summary>
+    public static readonly TimeSpan ClockedOverlap = TimeSpan.FromMinutes(10);
+
     private static readonly Lock Gate = new();
     private static WebApplicationFactory<Program>? webhookHost;
+    private static WebApplicationFactory<Program>? clockedHost;
+
+    /// <summary>The clock of <see cref="ClockedHost"/>: the system's unless a test moves it (and puts it back).</summary>
+    public static TestClock HostClock { get; } = new();
 
     /// <summary>
     /// A second portal process on the shared database whose probes (and so webhooks) may reach the test receiver on
@@ -44,6 +55,28 @@ internal static class NotificationTestBed
                 }
 
                 b.UseSetting("Webhooks:TimeoutSeconds", "2");
+            });
+        }
+    }
+
+    /// <summary>
+    /// A portal process on the shared database that may reach the test receiver and runs on <see cref="HostClock"/>, for
+    /// the tests about instants: one retry, <see cref="ClockedRetryDelay"/> after the first attempt; a previous secret
+    /// signing for <see cref="ClockedOverlap"/>; the default grace of the maintenance job; and 30 s per attempt, so that
+    /// an attempt a test holds open does not time out while the test acts. Its tests move the clock instead of waiting:
+    /// they stay minutes away from any instant they test until they move past it, on however loaded a machine.
+    /// </summary>
+    public static WebApplicationFactory<Program> ClockedHost(PortalFixture portal)
+    {
+        lock (Gate)
+        {
+            return clockedHost ??= portal.Factory.WithWebHostBuilder(b =>
+            {
+                b.UseSetting("Probes:Network:Allow:1", "127.77.0.9/32");
+                b.UseSetting("Webhooks:RetryDelaysSeconds:0", ClockedRetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+                b.UseSetting("Webhooks:SecretOverlapSeconds", ClockedOverlap.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+                b.UseSetting("Webhooks:TimeoutSeconds", "30");
+                b.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(HostClock));
             });
         }
     }
@@ -115,6 +148,13 @@ internal static class NotificationTestBed
             Demo.Admin.Email, CancellationToken.None);
         Assert.Empty(errors);
         return created!.Subscription;
+    }
+
+    /// <summary>Deletes a test's subscription (with its deliveries) so later tests' notices make no deliveries for it.</summary>
+    public static async Task DeleteAsync(IServiceProvider services, Guid subscriptionId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<WebhookAdmin>().DeleteAsync(subscriptionId, CancellationToken.None);
     }
 
     /// <summary>Disables a test's subscription so later tests' notices do not make deliveries for it.</summary>

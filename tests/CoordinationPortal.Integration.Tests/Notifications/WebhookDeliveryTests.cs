@@ -3,12 +3,14 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Integration.Tests.Infrastructure;
 using CoordinationPortal.Web.Notifications;
 using CoordinationPortal.Web.Notifications.Webhooks;
 using CoordinationPortal.Web.OutOfStep;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using static CoordinationPortal.Integration.Tests.Notifications.NotificationTestBed;
 
 namespace CoordinationPortal.Integration.Tests.Notifications;
@@ -94,35 +96,37 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
     [Fact]
     public async Task a_failed_attempt_is_logged_and_retried_after_the_back_off_and_delivered_once()
     {
+        // On the clocked host: the retry is due ten minutes after the first attempt, and the test moves the clock there.
+        var services = ClockedHost(portal).Services;
         var url = receiver.Hook([500, 200]);
-        var subscription = await SubscribeAsync(Services, url, "retry-secret-" + Guid.NewGuid().ToString("N"));
+        var subscription = await SubscribeAsync(services, url, "retry-secret-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var flag = await RaiseAsync(Services, Demo.LedAgency, "retry test", "पुनःप्रयास परीक्षण");
-            await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Raised, flag, Demo.Lead.Email));
-            var id = Assert.Single(await DeliveriesAsync(Services, subscription.Id)).Id;
+            var flag = await RaiseAsync(services, Demo.LedAgency, "retry test", "पुनःप्रयास परीक्षण");
+            await StageAndCommitAsync(services, Notice(FlagNoticeKind.Raised, flag, Demo.Lead.Email));
+            var id = Assert.Single(await DeliveriesAsync(services, subscription.Id)).Id;
 
-            Assert.Equal(DeliveryRun.RetryScheduled, await RunDeliveryAsync(Services, id));
-            var afterFirst = await DeliveryAsync(Services, id);
+            Assert.Equal(DeliveryRun.RetryScheduled, await RunDeliveryAsync(services, id));
+            var afterFirst = await DeliveryAsync(services, id);
             Assert.Equal(DeliveryStatus.Pending, afterFirst.Status);
             var first = Assert.Single(afterFirst.Attempts);
             Assert.Equal(500, first.StatusCode);
             Assert.Equal("answered 500", first.ResponseExcerpt);
-            Assert.Equal(first.At + TimeSpan.FromSeconds(2), afterFirst.NextAttemptAt);
+            Assert.Equal(first.At + ClockedRetryDelay, afterFirst.NextAttemptAt);
 
             // Hangfire holds the retry in the scheduled state, due after the first back-off delay.
-            var retry = Assert.Single(Scheduled(Services, id));
+            var retry = Assert.Single(Scheduled(services, id));
             Assert.InRange(new DateTimeOffset(DateTime.SpecifyKind(retry.EnqueueAt, DateTimeKind.Utc)), afterFirst.NextAttemptAt!.Value - TimeSpan.FromSeconds(1), afterFirst.NextAttemptAt!.Value + TimeSpan.FromSeconds(1));
 
-            // Not due yet: a run now sends nothing.
-            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, id));
+            // Not due yet (minutes away, however slow this machine): a run now sends nothing.
+            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(services, id));
             Assert.Single(receiver.For(url));
 
-            await WaitUntilAsync(afterFirst.NextAttemptAt);
-            Assert.Equal(DeliveryRun.Delivered, await RunDeliveryAsync(Services, id));
-            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, id));
+            HostClock.AdvancePast(afterFirst.NextAttemptAt);
+            Assert.Equal(DeliveryRun.Delivered, await RunDeliveryAsync(services, id));
+            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(services, id));
 
-            var delivered = await DeliveryAsync(Services, id);
+            var delivered = await DeliveryAsync(services, id);
             Assert.Equal(DeliveryStatus.Delivered, delivered.Status);
             Assert.Equal([500, 200], delivered.Attempts.Select(a => a.StatusCode ?? 0).ToArray());
             Assert.Equal([1, 2], delivered.Attempts.Select(a => a.Number).ToArray());
@@ -134,7 +138,8 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
         }
         finally
         {
-            await DisableAsync(Services, subscription.Id);
+            HostClock.Reset();
+            await DeleteAsync(services, subscription.Id);
         }
     }
 
@@ -249,32 +254,40 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
     }
 
     [Fact]
-    public async Task staging_without_saving_stores_nothing_and_enqueues_nothing()
+    public async Task an_evaluation_whose_save_fails_leaves_no_delivery_and_no_notification()
     {
         var subscription = await SubscribeAsync(Services, receiver.Hook([200]), "unsaved-secret-0123456789");
         var lead = "unsaved-" + Guid.NewGuid().ToString("N")[..8] + "@portal.local";
         try
         {
             var flag = await RaiseAsync(Services, Demo.LedAgency, "unsaved", "unsaved");
-            var notice = Notice(FlagNoticeKind.Raised, flag, lead);
+            var notice = Notice(FlagNoticeKind.Resolved, flag, lead);
             var id = WebhookNotifications.DeliveryId(notice, subscription.Id);
             await using (var scope = Services.CreateAsyncScope())
             {
+                // As the evaluator does: read the flag for writing, append its change, let every subscriber stage, save.
                 var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();
                 await session.BeginTransactionAsync(CancellationToken.None);
+                var stream = await session.Events.FetchForWriting<Flag>(flag.Id);
+                stream.AppendOne(new FlagResolved(flag.Id, ResolutionReason.ConditionCleared, DateTimeOffset.UtcNow));
                 foreach (var subscriber in scope.ServiceProvider.GetServices<IFlagSubscriber>())
                 {
                     await subscriber.StageAsync(session, [notice], CancellationToken.None);
                 }
 
-                // Staged in the session: the delivery would have committed with it.
+                // Staged in the session: the delivery and the lead's notification would have committed with the event.
                 Assert.Single(session.PendingChanges.AllChangedFor<WebhookDelivery>(), d => d.Id == id);
-                // No SaveChangesAsync: the evaluation failed and its transaction rolls back, and nothing it staged may remain.
+                Assert.Single(session.PendingChanges.AllChangedFor<Notification>(), n => n.Recipient == lead);
+
+                // Someone else appended to the flag since it was read (another process resolved it): the save fails.
+                await ResolveAsync(Services, flag);
+                await Assert.ThrowsAnyAsync<JasperFx.ConcurrencyException>(() => session.SaveChangesAsync());
             }
 
+            // Nothing it staged remains: neither the delivery nor the lead's notification.
             Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
-            Assert.Empty(Enqueued(Services, id));
             await using var query = Services.GetRequiredService<IDocumentStore>().QuerySession();
+            Assert.Null(await query.LoadAsync<WebhookDelivery>(id));
             Assert.Equal(0, await query.Query<Notification>().CountAsync(n => n.Recipient == lead));
         }
         finally
@@ -313,14 +326,18 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
     }
 
     [Fact]
-    public async Task the_maintenance_job_enqueues_a_pending_delivery_whose_job_was_lost()
+    public async Task the_maintenance_job_enqueues_a_pending_delivery_whose_job_was_lost_once_it_is_past_the_grace()
     {
-        var subscription = await SubscribeAsync(Services, receiver.Hook([200]), "backstop-secret-0123456789");
+        // On the clocked host: the test moves the clock across the grace instead of storing a due time in the past.
+        var services = ClockedHost(portal).Services;
+        var grace = services.GetRequiredService<IOptions<WebhookOptions>>().Value.OverdueGrace;
+        Assert.Equal(TimeSpan.FromMinutes(5), grace); // the default
+        var subscription = await SubscribeAsync(services, receiver.Hook([200]), "backstop-secret-0123456789");
         try
         {
-            var flag = await RaiseAsync(Services, Demo.LedAgency, "backstop", "backstop");
+            var flag = await RaiseAsync(services, Demo.LedAgency, "backstop", "backstop");
             var notice = Notice(FlagNoticeKind.Raised, flag);
-            await using (var scope = Services.CreateAsyncScope())
+            await using (var scope = services.CreateAsyncScope())
             {
                 var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();
                 foreach (var subscriber in scope.ServiceProvider.GetServices<IFlagSubscriber>())
@@ -332,32 +349,33 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
                 // CommittedAsync is never called: the process stopped between the commit and the enqueue.
             }
 
-            var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
+            var delivery = Assert.Single(await DeliveriesAsync(services, subscription.Id));
             Assert.Equal(DeliveryStatus.Pending, delivery.Status);
-            Assert.Empty(Enqueued(Services, delivery.Id));
+            Assert.Empty(Enqueued(services, delivery.Id));
 
-            // Due just now: within the grace the job leaves it alone (its own enqueue may be under way).
-            await RunMaintenanceAsync();
-            Assert.Empty(Enqueued(Services, delivery.Id));
+            // Due just now, then overdue by a minute less than the grace: the job leaves it alone (its own job may just
+            // be waiting in a backlog).
+            await RunMaintenanceAsync(services);
+            Assert.Empty(Enqueued(services, delivery.Id));
+            HostClock.AdvancePast(delivery.NextAttemptAt!.Value + grace - TimeSpan.FromMinutes(1));
+            await RunMaintenanceAsync(services);
+            Assert.Empty(Enqueued(services, delivery.Id));
 
-            await using (var session = Services.GetRequiredService<IDocumentStore>().LightweightSession())
-            {
-                session.Store(delivery with { NextAttemptAt = DateTimeOffset.UtcNow.AddMinutes(-5) });
-                await session.SaveChangesAsync();
-            }
-
-            await RunMaintenanceAsync();
-            Assert.Single(Enqueued(Services, delivery.Id));
-            Assert.Equal(DeliveryRun.Delivered, await RunDeliveryAsync(Services, delivery.Id));
+            // Overdue by a minute more than the grace: its job is taken for lost and it is enqueued, once.
+            HostClock.AdvancePast(delivery.NextAttemptAt!.Value + grace + TimeSpan.FromMinutes(1));
+            await RunMaintenanceAsync(services);
+            Assert.Single(Enqueued(services, delivery.Id));
+            Assert.Equal(DeliveryRun.Delivered, await RunDeliveryAsync(services, delivery.Id));
 
             // Delivered: no longer pending, so never enqueued again.
-            await RunMaintenanceAsync();
-            Assert.Single(Enqueued(Services, delivery.Id));
-            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(Services, delivery.Id));
+            await RunMaintenanceAsync(services);
+            Assert.Single(Enqueued(services, delivery.Id));
+            Assert.Equal(DeliveryRun.Skipped, await RunDeliveryAsync(services, delivery.Id));
         }
         finally
         {
-            await DisableAsync(Services, subscription.Id);
+            HostClock.Reset();
+            await DeleteAsync(services, subscription.Id);
         }
     }
 
@@ -414,28 +432,39 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
     [Fact]
     public async Task a_delivery_deleted_with_its_subscription_during_the_attempt_stays_deleted()
     {
-        var url = receiver.Hook([200], delay: TimeSpan.FromMilliseconds(1000));
-        var subscription = await SubscribeAsync(Services, url, "deleted-secret-0123456789");
-        var flag = await RaiseAsync(Services, Demo.LedAgency, "deleted", "deleted");
-        await StageAndCommitAsync(Services, Notice(FlagNoticeKind.Raised, flag));
-        var delivery = Assert.Single(await DeliveriesAsync(Services, subscription.Id));
-
-        var run = RunDeliveryAsync(Services, delivery.Id);
-        // The receiver has the request and holds its answer back: the attempt is under way.
-        for (var i = 0; i < 100 && receiver.For(url).Count == 0; i++)
+        // On the clocked host, whose attempts wait 30 s for an answer: the receiver answers only once the test lets it.
+        var services = ClockedHost(portal).Services;
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var url = receiver.Hook([200], answerWhen: answer.Task);
+        var subscription = await SubscribeAsync(services, url, "deleted-secret-0123456789");
+        try
         {
-            await Task.Delay(20);
-        }
+            var flag = await RaiseAsync(services, Demo.LedAgency, "deleted", "deleted");
+            await StageAndCommitAsync(services, Notice(FlagNoticeKind.Raised, flag));
+            var delivery = Assert.Single(await DeliveriesAsync(services, subscription.Id));
 
-        await using (var scope = Services.CreateAsyncScope())
+            var run = RunDeliveryAsync(services, delivery.Id);
+            try
+            {
+                // The receiver has the request and holds its answer back: the attempt is under way.
+                await receiver.FirstRequestAsync(url, TimeSpan.FromSeconds(10));
+                await using var scope = services.CreateAsyncScope();
+                Assert.True(await scope.ServiceProvider.GetRequiredService<WebhookAdmin>().DeleteAsync(subscription.Id, CancellationToken.None));
+            }
+            finally
+            {
+                answer.TrySetResult();
+            }
+
+            Assert.Equal(DeliveryRun.Skipped, await run);
+            Assert.Single(receiver.For(url));
+            Assert.Empty(await DeliveriesAsync(services, subscription.Id));
+            Assert.Empty(Scheduled(services, delivery.Id));
+        }
+        finally
         {
-            Assert.True(await scope.ServiceProvider.GetRequiredService<WebhookAdmin>().DeleteAsync(subscription.Id, CancellationToken.None));
+            await DeleteAsync(services, subscription.Id); // should the test have stopped before deleting it
         }
-
-        Assert.Equal(DeliveryRun.Skipped, await run);
-        Assert.Single(receiver.For(url));
-        Assert.Empty(await DeliveriesAsync(Services, subscription.Id));
-        Assert.Empty(Scheduled(Services, delivery.Id));
     }
 
     [Fact]
@@ -544,9 +573,9 @@ public sealed class WebhookDeliveryTests(PortalFixture portal, WebhookReceiver r
         Assert.Equal(typeof(NotificationsMaintenanceJob), jobs[NotificationsMaintenanceJob.RecurringId].Job.Type);
     }
 
-    private async Task RunMaintenanceAsync()
+    private static async Task RunMaintenanceAsync(IServiceProvider services)
     {
-        await using var scope = Services.CreateAsyncScope();
+        await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<NotificationsMaintenanceJob>().RunAsync(CancellationToken.None);
     }
 

@@ -10,7 +10,7 @@ using CoordinationPortal.Web.Notifications.Webhooks;
 using Hangfire;
 using JasperFx;
 using Marten;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static CoordinationPortal.Integration.Tests.Notifications.NotificationTestBed;
@@ -20,34 +20,13 @@ namespace CoordinationPortal.Integration.Tests.Notifications;
 
 /// <summary>
 /// Rotating a webhook's secret: through the API and the page, what is stored, and what a real receiver on loopback can
-/// verify during the overlap, after it, and after the previous secret is revoked.
+/// verify during the overlap, after it, and after the previous secret is revoked. Every test deletes the subscriptions it
+/// made, whatever happens, so that later tests' notices make no deliveries for them.
 /// </summary>
 [Collection(PortalTests.Name)]
 public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookReceiver receiver) : IClassFixture<WebhookReceiver>
 {
-    /// <summary>How long the previous secret signs in <see cref="ShortOverlapHost"/>: long enough to deliver once within it.</summary>
-    private static readonly TimeSpan ShortOverlap = TimeSpan.FromSeconds(5);
-
     private static readonly string[] SignatureHeaders = ["X-Portal-Signature", "X-Portal-Signature-Previous"];
-    private static readonly Lock Gate = new();
-    private static WebApplicationFactory<Program>? shortOverlapHost;
-
-    /// <summary>A portal process on the shared database that may reach the receiver and keeps a previous secret for 5 s only.</summary>
-    private WebApplicationFactory<Program> ShortOverlapHost
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return shortOverlapHost ??= portal.Factory.WithWebHostBuilder(b =>
-                {
-                    b.UseSetting("Probes:Network:Allow:1", "127.77.0.9/32");
-                    b.UseSetting("Webhooks:TimeoutSeconds", "2");
-                    b.UseSetting("Webhooks:SecretOverlapSeconds", ShortOverlap.TotalSeconds.ToString(CultureInfo.InvariantCulture));
-                });
-            }
-        }
-    }
 
     [Fact]
     public async Task rotating_through_the_api_returns_a_generated_secret_once_and_keeps_both_secrets_encrypted()
@@ -55,50 +34,55 @@ public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookRece
         using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
         var original = "original-" + Guid.NewGuid().ToString("N");
         var id = await CreateAsync(admin, original);
-        var before = await LoadAsync(id);
+        try
+        {
+            var before = await LoadAsync(id);
 
-        var asked = DateTimeOffset.UtcNow;
-        using var rotated = await admin.PostAsync($"/api/v1/webhooks/{id}/secret", null);
-        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
-        var rotatedText = await rotated.Content.ReadAsStringAsync();
-        var body = JsonDocument.Parse(rotatedText).RootElement;
-        var secret = body.GetProperty("secret").GetString()!;
-        Assert.Matches("^whsec_[0-9a-f]{64}$", secret);
-        Assert.DoesNotContain(original, rotatedText, StringComparison.Ordinal);
-        var webhook = body.GetProperty("webhook");
-        Assert.Equal(Demo.Admin.Email, webhook.GetProperty("secretRotatedBy").GetString());
-        var rotatedAt = webhook.GetProperty("secretRotatedAt").GetDateTimeOffset();
-        Assert.InRange(rotatedAt, asked.AddSeconds(-5), DateTimeOffset.UtcNow.AddSeconds(5));
-        // The default overlap: the previous secret signs for 24 hours.
-        Assert.Equal(rotatedAt + TimeSpan.FromHours(24), webhook.GetProperty("previousSecretUntil").GetDateTimeOffset());
+            var asked = DateTimeOffset.UtcNow;
+            using var rotated = await admin.PostAsync($"/api/v1/webhooks/{id}/secret", null);
+            Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+            var rotatedText = await rotated.Content.ReadAsStringAsync();
+            var body = JsonDocument.Parse(rotatedText).RootElement;
+            var secret = body.GetProperty("secret").GetString()!;
+            Assert.Matches("^whsec_[0-9a-f]{64}$", secret);
+            Assert.DoesNotContain(original, rotatedText, StringComparison.Ordinal);
+            var webhook = body.GetProperty("webhook");
+            Assert.Equal(Demo.Admin.Email, webhook.GetProperty("secretRotatedBy").GetString());
+            var rotatedAt = webhook.GetProperty("secretRotatedAt").GetDateTimeOffset();
+            Assert.InRange(rotatedAt, asked.AddSeconds(-5), DateTimeOffset.UtcNow.AddSeconds(5));
+            // The default overlap: the previous secret signs for 24 hours.
+            Assert.Equal(rotatedAt + TimeSpan.FromHours(24), webhook.GetProperty("previousSecretUntil").GetDateTimeOffset());
 
-        // Never shown again: not in the list, the log, the page, and a second rotation returns another secret.
-        Assert.DoesNotContain(secret, await admin.GetStringAsync("/api/v1/webhooks"), StringComparison.Ordinal);
-        Assert.DoesNotContain(secret, await admin.GetStringAsync($"/api/v1/webhooks/{id}/deliveries"), StringComparison.Ordinal);
-        Assert.DoesNotContain(secret, await admin.GetStringAsync("/admin/webhooks"), StringComparison.Ordinal);
+            // Never shown again: not in the list, the log, the page, and a second rotation returns another secret.
+            Assert.DoesNotContain(secret, await admin.GetStringAsync("/api/v1/webhooks"), StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, await admin.GetStringAsync($"/api/v1/webhooks/{id}/deliveries"), StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, await admin.GetStringAsync("/admin/webhooks"), StringComparison.Ordinal);
 
-        // At rest: the new secret is encrypted (no plain text in any column) and decrypts; the original is kept, encrypted, as the previous.
-        var stored = await LoadAsync(id);
-        var secrets = portal.Factory.Services.GetRequiredService<WebhookSecrets>();
-        Assert.Equal(secret, secrets.Reveal(stored));
-        Assert.Equal(before.ProtectedSecret, stored.PreviousProtectedSecret);
-        Assert.Equal(original, secrets.RevealPrevious(stored, DateTimeOffset.UtcNow));
-        var row = await RowAsync(id);
-        Assert.DoesNotContain(secret, row, StringComparison.Ordinal);
-        Assert.DoesNotContain(original, row, StringComparison.Ordinal);
-        Assert.Contains(stored.ProtectedSecret, row, StringComparison.Ordinal);
+            // At rest: the new secret is encrypted (no plain text in any column) and decrypts; the original is kept, encrypted, as the previous.
+            var stored = await LoadAsync(id);
+            var secrets = portal.Factory.Services.GetRequiredService<WebhookSecrets>();
+            Assert.Equal(secret, secrets.Reveal(stored));
+            Assert.Equal(before.ProtectedSecret, stored.PreviousProtectedSecret);
+            Assert.Equal(original, secrets.RevealPrevious(stored, DateTimeOffset.UtcNow));
+            var row = await RowAsync(id);
+            Assert.DoesNotContain(secret, row, StringComparison.Ordinal);
+            Assert.DoesNotContain(original, row, StringComparison.Ordinal);
+            Assert.Contains(stored.ProtectedSecret, row, StringComparison.Ordinal);
 
-        using var again = await admin.PostAsync($"/api/v1/webhooks/{id}/secret", null);
-        var second = (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString();
-        Assert.Matches("^whsec_[0-9a-f]{64}$", second);
-        Assert.NotEqual(secret, second);
-        // Rotating again within the overlap: the first rotation's secret becomes the previous one, the original is deleted.
-        var twice = await LoadAsync(id);
-        Assert.Equal(stored.ProtectedSecret, twice.PreviousProtectedSecret);
-        Assert.DoesNotContain(before.ProtectedSecret, await RowAsync(id), StringComparison.Ordinal);
-        Assert.Equal(2, twice.SecretEvents.Count(e => e.Kind == WebhookSecretEventKind.Rotated));
-
-        await DisableAsync(portal.Factory.Services, id);
+            using var again = await admin.PostAsync($"/api/v1/webhooks/{id}/secret", null);
+            var second = (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString();
+            Assert.Matches("^whsec_[0-9a-f]{64}$", second);
+            Assert.NotEqual(secret, second);
+            // Rotating again within the overlap: the first rotation's secret becomes the previous one, the original is deleted.
+            var twice = await LoadAsync(id);
+            Assert.Equal(stored.ProtectedSecret, twice.PreviousProtectedSecret);
+            Assert.DoesNotContain(before.ProtectedSecret, await RowAsync(id), StringComparison.Ordinal);
+            Assert.Equal(2, twice.SecretEvents.Count(e => e.Kind == WebhookSecretEventKind.Rotated));
+        }
+        finally
+        {
+            await DeleteAsync(portal.Factory.Services, id);
+        }
     }
 
     [Fact]
@@ -107,30 +91,34 @@ public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookRece
         using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
         var original = "original-" + Guid.NewGuid().ToString("N");
         var id = await CreateAsync(admin, original);
-
-        foreach (var refused in new[] { "short", "has a space in it, long enough", new string('x', WebhookSecrets.MaxLength + 1), original })
+        try
         {
-            using var response = await admin.PostAsJsonAsync($"/api/v1/webhooks/{id}/secret", new { secret = refused });
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-            var message = Assert.Single(problem.GetProperty("errors").GetProperty("secret").EnumerateArray()).GetString();
-            Assert.Equal(refused == original ? "The new secret must differ from the current one." : "The secret must be 16 to 256 printable characters without spaces, or empty to generate one.", message);
+            foreach (var refused in new[] { "short", "has a space in it, long enough", new string('x', WebhookSecrets.MaxLength + 1), original })
+            {
+                using var response = await admin.PostAsJsonAsync($"/api/v1/webhooks/{id}/secret", new { secret = refused });
+                Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+                var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+                var message = Assert.Single(problem.GetProperty("errors").GetProperty("secret").EnumerateArray()).GetString();
+                Assert.Equal(refused == original ? "The new secret must differ from the current one." : "The secret must be 16 to 256 printable characters without spaces, or empty to generate one.", message);
+            }
+
+            Assert.Empty((await LoadAsync(id)).SecretEvents); // nothing refused was written
+
+            var chosen = "chosen-" + Guid.NewGuid().ToString("N");
+            using var rotated = await admin.PostAsJsonAsync($"/api/v1/webhooks/{id}/secret", new { secret = chosen });
+            Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+            var text = await rotated.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(chosen, text, StringComparison.Ordinal);
+            Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(text).RootElement.GetProperty("secret").ValueKind);
+
+            var stored = await LoadAsync(id);
+            Assert.Equal(chosen, portal.Factory.Services.GetRequiredService<WebhookSecrets>().Reveal(stored));
+            Assert.DoesNotContain(chosen, await RowAsync(id), StringComparison.Ordinal);
         }
-
-        Assert.Empty((await LoadAsync(id)).SecretEvents); // nothing refused was written
-
-        var chosen = "chosen-" + Guid.NewGuid().ToString("N");
-        using var rotated = await admin.PostAsJsonAsync($"/api/v1/webhooks/{id}/secret", new { secret = chosen });
-        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
-        var text = await rotated.Content.ReadAsStringAsync();
-        Assert.DoesNotContain(chosen, text, StringComparison.Ordinal);
-        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(text).RootElement.GetProperty("secret").ValueKind);
-
-        var stored = await LoadAsync(id);
-        Assert.Equal(chosen, portal.Factory.Services.GetRequiredService<WebhookSecrets>().Reveal(stored));
-        Assert.DoesNotContain(chosen, await RowAsync(id), StringComparison.Ordinal);
-
-        await DisableAsync(portal.Factory.Services, id);
+        finally
+        {
+            await DeleteAsync(portal.Factory.Services, id);
+        }
     }
 
     [Fact]
@@ -138,40 +126,47 @@ public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookRece
     {
         using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
         var id = await CreateAsync(admin, "others-may-not-" + Guid.NewGuid().ToString("N"));
-        var before = await LoadAsync(id);
-
-        foreach (var account in new[] { Demo.Lead, Demo.Member, Demo.Viewer })
+        try
         {
-            using var client = await portal.SignedInClientAsync(account.Email, account.Password);
-            using var rotate = await client.PostAsync($"/api/v1/webhooks/{id}/secret", null);
-            using var revoke = await client.DeleteAsync($"/api/v1/webhooks/{id}/secret/previous");
-            Assert.Equal(HttpStatusCode.Forbidden, rotate.StatusCode);
-            Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
+            var before = await LoadAsync(id);
+
+            foreach (var account in new[] { Demo.Lead, Demo.Member, Demo.Viewer })
+            {
+                using var client = await portal.SignedInClientAsync(account.Email, account.Password);
+                using var rotate = await client.PostAsync($"/api/v1/webhooks/{id}/secret", null);
+                using var revoke = await client.DeleteAsync($"/api/v1/webhooks/{id}/secret/previous");
+                Assert.Equal(HttpStatusCode.Forbidden, rotate.StatusCode);
+                Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
+            }
+
+            using var anonymous = portal.AnonymousClient();
+            using var refused = await anonymous.PostAsync($"/api/v1/webhooks/{id}/secret", null);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal(before.ProtectedSecret, (await LoadAsync(id)).ProtectedSecret);
+
+            var missing = Guid.NewGuid();
+            using var rotateMissing = await admin.PostAsync($"/api/v1/webhooks/{missing}/secret", null);
+            using var revokeMissing = await admin.DeleteAsync($"/api/v1/webhooks/{missing}/secret/previous");
+            foreach (var response in new[] { rotateMissing, revokeMissing })
+            {
+                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+                Assert.Equal("No webhook with this identifier exists.", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+            }
+
+            using var disabled = await admin.PutAsJsonAsync($"/api/v1/webhooks/{id}/enabled", new { enabled = false });
+            Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+            // Nothing is sent meanwhile: disable, rotate (and after a leak revoke), hand the receiver the new secret, enable.
+            using var rotateDisabled = await admin.PostAsync($"/api/v1/webhooks/{id}/secret", null);
+            Assert.Equal(HttpStatusCode.OK, rotateDisabled.StatusCode);
+            var rotated = await LoadAsync(id);
+            Assert.False(rotated.Enabled);
+            Assert.NotEqual(before.ProtectedSecret, rotated.ProtectedSecret);
+            Assert.Equal(before.ProtectedSecret, rotated.PreviousProtectedSecret);
         }
-
-        using var anonymous = portal.AnonymousClient();
-        using var refused = await anonymous.PostAsync($"/api/v1/webhooks/{id}/secret", null);
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Equal(before.ProtectedSecret, (await LoadAsync(id)).ProtectedSecret);
-
-        var missing = Guid.NewGuid();
-        using var rotateMissing = await admin.PostAsync($"/api/v1/webhooks/{missing}/secret", null);
-        using var revokeMissing = await admin.DeleteAsync($"/api/v1/webhooks/{missing}/secret/previous");
-        foreach (var response in new[] { rotateMissing, revokeMissing })
+        finally
         {
-            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-            Assert.Equal("No webhook with this identifier exists.", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+            await DeleteAsync(portal.Factory.Services, id);
         }
-
-        using var disabled = await admin.PutAsJsonAsync($"/api/v1/webhooks/{id}/enabled", new { enabled = false });
-        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
-        // After a leak: disable, rotate, hand the receiver the new secret, enable again.
-        using var rotateDisabled = await admin.PostAsync($"/api/v1/webhooks/{id}/secret", null);
-        Assert.Equal(HttpStatusCode.OK, rotateDisabled.StatusCode);
-        var rotated = await LoadAsync(id);
-        Assert.False(rotated.Enabled);
-        Assert.NotEqual(before.ProtectedSecret, rotated.ProtectedSecret);
-        Assert.Equal(before.ProtectedSecret, rotated.PreviousProtectedSecret);
     }
 
     [Fact]
@@ -179,41 +174,47 @@ public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookRece
     {
         using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
         var id = await CreateAsync(admin, "to-be-revoked-" + Guid.NewGuid().ToString("N"));
-        var original = (await LoadAsync(id)).ProtectedSecret;
-        using (var rotated = await admin.PostAsync($"/api/v1/webhooks/{id}/secret", null))
+        try
         {
-            Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+            var original = (await LoadAsync(id)).ProtectedSecret;
+            using (var rotated = await admin.PostAsync($"/api/v1/webhooks/{id}/secret", null))
+            {
+                Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+            }
+
+            Assert.Contains(original, await RowAsync(id), StringComparison.Ordinal);
+
+            using var revoked = await admin.DeleteAsync($"/api/v1/webhooks/{id}/secret/previous");
+            Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+            var webhook = await revoked.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(JsonValueKind.Null, webhook.GetProperty("previousSecretUntil").ValueKind);
+            Assert.Equal(Demo.Admin.Email, webhook.GetProperty("secretRotatedBy").GetString());
+
+            var stored = await LoadAsync(id);
+            Assert.Null(stored.PreviousProtectedSecret);
+            Assert.Null(stored.PreviousSecretUntil);
+            Assert.DoesNotContain(original, await RowAsync(id), StringComparison.Ordinal);
+            var ended = stored.PreviousSecretEnded();
+            Assert.NotNull(ended);
+            Assert.Equal(WebhookSecretEventKind.PreviousRevoked, ended.Kind);
+            Assert.Equal(Demo.Admin.Email, ended.By);
+
+            // Nothing left to revoke: the same answer, and nothing more recorded.
+            using var again = await admin.DeleteAsync($"/api/v1/webhooks/{id}/secret/previous");
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.Equal(stored.SecretEvents.Count, (await LoadAsync(id)).SecretEvents.Count);
         }
-
-        Assert.Contains(original, await RowAsync(id), StringComparison.Ordinal);
-
-        using var revoked = await admin.DeleteAsync($"/api/v1/webhooks/{id}/secret/previous");
-        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
-        var webhook = await revoked.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(JsonValueKind.Null, webhook.GetProperty("previousSecretUntil").ValueKind);
-        Assert.Equal(Demo.Admin.Email, webhook.GetProperty("secretRotatedBy").GetString());
-
-        var stored = await LoadAsync(id);
-        Assert.Null(stored.PreviousProtectedSecret);
-        Assert.Null(stored.PreviousSecretUntil);
-        Assert.DoesNotContain(original, await RowAsync(id), StringComparison.Ordinal);
-        var ended = stored.PreviousSecretEnded();
-        Assert.NotNull(ended);
-        Assert.Equal(WebhookSecretEventKind.PreviousRevoked, ended.Kind);
-        Assert.Equal(Demo.Admin.Email, ended.By);
-
-        // Nothing left to revoke: the same answer, and nothing more recorded.
-        using var again = await admin.DeleteAsync($"/api/v1/webhooks/{id}/secret/previous");
-        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal(stored.SecretEvents.Count, (await LoadAsync(id)).SecretEvents.Count);
-
-        await DisableAsync(portal.Factory.Services, id);
+        finally
+        {
+            await DeleteAsync(portal.Factory.Services, id);
+        }
     }
 
     [Fact]
     public async Task during_the_overlap_a_receiver_verifies_with_either_secret_and_after_it_only_with_the_new_one()
     {
-        var services = ShortOverlapHost.Services;
+        // On the clocked host: the overlap is ten minutes, and the test moves the clock past its end instead of waiting.
+        var services = ClockedHost(portal).Services;
         var url = receiver.Hook([200]);
         var original = "overlap-" + Guid.NewGuid().ToString("N");
         var subscription = await SubscribeAsync(services, url, original);
@@ -226,16 +227,10 @@ public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookRece
             var rotation = await RotateAsync(services, subscription.Id);
             var secret = rotation.GeneratedSecret!;
             var until = rotation.Subscription!.PreviousSecretUntil!.Value;
-            Assert.Equal(ShortOverlap, until - rotation.Subscription.LastRotation()!.At);
+            Assert.Equal(ClockedOverlap, until - rotation.Subscription.LastRotation()!.At);
 
-            // A job deletes the previous secret when the overlap ends.
-            var expiries = services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 100_000)
-                .Select(j => j.Value)
-                .Where(j => j.Job?.Type == typeof(WebhookSecretExpiryJob))
-                .Select(j => new DateTimeOffset(DateTime.SpecifyKind(j.EnqueueAt, DateTimeKind.Utc)));
-            Assert.Contains(expiries, at => (at - until).Duration() < TimeSpan.FromSeconds(1));
-
-            // During the overlap: the primary signature is the new secret's, the second header the original's.
+            // During the overlap (minutes before its end, however slow this machine): the primary signature is the new
+            // secret's, the second header the original's.
             var during = await SendTestAsync(services, subscription.Id, url);
             Assert.True(during.Timestamp < until.ToUnixTimeSeconds(), "the delivery was meant to be made within the overlap");
             Assert.True(Verifies(during, secret));
@@ -244,9 +239,17 @@ public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookRece
             Assert.Equal(Signature(secret, during), during.Headers["X-Portal-Signature"]);
             Assert.Equal(Signature(original, during), during.Headers["X-Portal-Signature-Previous"]);
 
+            // A job deletes the previous secret when the overlap ends.
+            var expiries = services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 100_000)
+                .Select(j => j.Value)
+                .Where(j => j.Job?.Type == typeof(WebhookSecretExpiryJob))
+                .Select(j => new DateTimeOffset(DateTime.SpecifyKind(j.EnqueueAt, DateTimeKind.Utc)));
+            Assert.Contains(expiries, at => (at - until).Duration() < TimeSpan.FromSeconds(1));
+
             // After it: only the new secret signs, even before the job has deleted the previous one.
-            await WaitUntilAsync(until);
+            HostClock.AdvancePast(until);
             var after = await SendTestAsync(services, subscription.Id, url);
+            Assert.True(after.Timestamp > until.ToUnixTimeSeconds(), "the delivery was meant to be made after the overlap");
             Assert.True(Verifies(after, secret));
             Assert.False(Verifies(after, original));
             Assert.False(after.Headers.ContainsKey("X-Portal-Signature-Previous"));
@@ -275,7 +278,8 @@ public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookRece
         }
         finally
         {
-            await DisableAsync(services, subscription.Id);
+            HostClock.Reset();
+            await DeleteAsync(services, subscription.Id);
         }
     }
 
@@ -307,7 +311,96 @@ public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookRece
         }
         finally
         {
-            await DisableAsync(services, subscription.Id);
+            await DeleteAsync(services, subscription.Id);
+        }
+    }
+
+    [Fact]
+    public async Task rotating_a_secret_that_no_longer_decrypts_keeps_no_previous_secret_and_deliveries_go_on()
+    {
+        var services = WebhookHost(portal).Services; // the default overlap: 24 hours
+        var url = receiver.Hook([200]);
+        var subscription = await SubscribeAsync(services, url, "lost-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // The key ring was lost: the stored secret is ciphertext this portal cannot decrypt any more.
+            var unreadable = await ChangeStoredAsync(services, subscription.Id, s => s with { ProtectedSecret = Undecryptable(services) });
+            Assert.ThrowsAny<CryptographicException>(() => services.GetRequiredService<WebhookSecrets>().Reveal(unreadable));
+
+            var rotation = await RotateAsync(services, subscription.Id);
+            var secret = rotation.GeneratedSecret!;
+            // No overlap: the unreadable secret could sign nothing, so it is not kept as the previous one.
+            var stored = await LoadAsync(subscription.Id);
+            Assert.Null(stored.PreviousProtectedSecret);
+            Assert.Null(stored.PreviousSecretUntil);
+            Assert.DoesNotContain(unreadable.ProtectedSecret, await RowAsync(subscription.Id), StringComparison.Ordinal);
+            Assert.Null(Assert.Single(stored.SecretEvents).PreviousUntil);
+            Assert.Equal(secret, services.GetRequiredService<WebhookSecrets>().Reveal(stored));
+
+            // Deliveries go on, signed with the new secret alone.
+            var delivered = await SendTestAsync(services, subscription.Id, url);
+            Assert.Equal(Signature(secret, delivered), delivered.Headers["X-Portal-Signature"]);
+            Assert.False(delivered.Headers.ContainsKey("X-Portal-Signature-Previous"));
+        }
+        finally
+        {
+            await DeleteAsync(services, subscription.Id);
+        }
+    }
+
+    [Fact]
+    public async Task a_previous_secret_that_no_longer_decrypts_is_left_out_and_the_current_one_signs()
+    {
+        var services = WebhookHost(portal).Services;
+        var url = receiver.Hook([200]);
+        var secret = "current-" + Guid.NewGuid().ToString("N");
+        var subscription = await SubscribeAsync(services, url, secret);
+        try
+        {
+            // Stored before rotations checked the secret they replace: a previous secret, within its overlap, that no
+            // longer decrypts.
+            var at = DateTimeOffset.UtcNow;
+            await ChangeStoredAsync(services, subscription.Id, s => s with
+            {
+                PreviousProtectedSecret = Undecryptable(services),
+                PreviousSecretUntil = at.AddHours(1),
+                SecretEvents = [new WebhookSecretEvent(WebhookSecretEventKind.Rotated, at, Demo.Admin.Email, at.AddHours(1))],
+            });
+
+            var delivered = await SendTestAsync(services, subscription.Id, url);
+            Assert.Equal(Signature(secret, delivered), delivered.Headers["X-Portal-Signature"]);
+            Assert.False(delivered.Headers.ContainsKey("X-Portal-Signature-Previous"));
+        }
+        finally
+        {
+            await DeleteAsync(services, subscription.Id);
+        }
+    }
+
+    [Fact]
+    public async Task asking_to_rotate_says_the_previous_secret_is_still_accepted_only_while_it_is()
+    {
+        using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
+        var id = await CreateAsync(admin, "asked-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var rotated = await admin.PostAsync($"/api/v1/webhooks/{id}/secret", null))
+            {
+                Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+            }
+
+            var during = await PostAsync(admin, "/admin/webhooks", "webhook-action", new() { ["Action.Do"] = $"rotate:{id}" });
+            Assert.Contains("The secret before the current one is still accepted until ", during.Html, StringComparison.Ordinal);
+
+            // The overlap has ended, and the job has yet to delete the previous secret: nothing is still accepted.
+            await ChangeStoredAsync(portal.Factory.Services, id, s => s with { PreviousSecretUntil = DateTimeOffset.UtcNow.AddMinutes(-1) });
+            var after = await PostAsync(admin, "/admin/webhooks", "webhook-action", new() { ["Action.Do"] = $"rotate:{id}" });
+            Assert.Contains("data-testid=\"secret-confirm\"", after.Html, StringComparison.Ordinal);
+            Assert.DoesNotContain("is still accepted until", after.Html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await DeleteAsync(portal.Factory.Services, id);
         }
     }
 
@@ -316,41 +409,45 @@ public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookRece
     {
         var services = portal.Factory.Services;
         var subscription = await SubscribeAsync(services, "https://hooks.example.org/concurrent", "concurrent-" + Guid.NewGuid().ToString("N"));
-
-        // A write from a stale read is refused: the document is saved with an optimistic concurrency check.
-        SecretChange first;
-        await using (var stale = services.GetRequiredService<IDocumentStore>().LightweightSession())
+        try
         {
-            var read = (await stale.LoadAsync<WebhookSubscription>(subscription.Id))!;
-            first = await RotateAsync(services, subscription.Id);
-            stale.Store(read with { Name = read.Name + " (stale)" });
-            await Assert.ThrowsAnyAsync<ConcurrencyException>(() => stale.SaveChangesAsync());
+            // A write from a stale read is refused: the document is saved with an optimistic concurrency check.
+            SecretChange first;
+            await using (var stale = services.GetRequiredService<IDocumentStore>().LightweightSession())
+            {
+                var read = (await stale.LoadAsync<WebhookSubscription>(subscription.Id))!;
+                first = await RotateAsync(services, subscription.Id);
+                stale.Store(read with { Name = read.Name + " (stale)" });
+                await Assert.ThrowsAnyAsync<ConcurrencyException>(() => stale.SaveChangesAsync());
+            }
+
+            var rotations = Enumerable.Range(0, 4).Select(_ => Task.Run(() => RotateAsync(services, subscription.Id))).ToList();
+            var toggles = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            {
+                await using var scope = services.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<WebhookAdmin>().SetEnabledAsync(subscription.Id, true, CancellationToken.None);
+            })).ToList();
+            await Task.WhenAll(rotations.Cast<Task>().Concat(toggles));
+
+            var results = rotations.Select(r => r.Result.Subscription!).ToList();
+            Assert.All(rotations, r => Assert.Equal(SecretChangeResult.Changed, r.Result.Result));
+            Assert.Equal(4, rotations.Select(r => r.Result.GeneratedSecret).Distinct().Count());
+
+            // Every rotation is recorded, and they form one chain: each one's previous secret is the one before it.
+            var stored = await LoadAsync(subscription.Id);
+            Assert.True(stored.Enabled);
+            Assert.Equal(5, stored.SecretEvents.Count(e => e.Kind == WebhookSecretEventKind.Rotated));
+            var last = Assert.Single(results, r => r.ProtectedSecret == stored.ProtectedSecret);
+            Assert.Equal(last.PreviousProtectedSecret, stored.PreviousProtectedSecret);
+            var replaced = results.Select(r => r.PreviousProtectedSecret).ToHashSet();
+            var expected = results.Where(r => r != last).Select(r => r.ProtectedSecret).Append(first.Subscription!.ProtectedSecret).ToHashSet();
+            Assert.Equal(4, replaced.Count); // no two rotations replaced the same secret
+            Assert.True(expected.SetEquals(replaced!), "each rotation replaced the secret of the one before it");
         }
-
-        var rotations = Enumerable.Range(0, 4).Select(_ => Task.Run(() => RotateAsync(services, subscription.Id))).ToList();
-        var toggles = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        finally
         {
-            await using var scope = services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<WebhookAdmin>().SetEnabledAsync(subscription.Id, true, CancellationToken.None);
-        })).ToList();
-        await Task.WhenAll(rotations.Cast<Task>().Concat(toggles));
-
-        var results = rotations.Select(r => r.Result.Subscription!).ToList();
-        Assert.All(rotations, r => Assert.Equal(SecretChangeResult.Changed, r.Result.Result));
-        Assert.Equal(4, rotations.Select(r => r.Result.GeneratedSecret).Distinct().Count());
-
-        // Every rotation is recorded, and they form one chain: each one's previous secret is the one before it.
-        var stored = await LoadAsync(subscription.Id);
-        Assert.True(stored.Enabled);
-        Assert.Equal(5, stored.SecretEvents.Count(e => e.Kind == WebhookSecretEventKind.Rotated));
-        var last = Assert.Single(results, r => r.ProtectedSecret == stored.ProtectedSecret);
-        Assert.Equal(last.PreviousProtectedSecret, stored.PreviousProtectedSecret);
-        var replaced = results.Select(r => r.PreviousProtectedSecret).ToHashSet();
-        var expected = results.Where(r => r != last).Select(r => r.ProtectedSecret).Append(first.Subscription!.ProtectedSecret).ToHashSet();
-        Assert.Equal(4, replaced.Count); // no two rotations replaced the same secret
-        Assert.True(expected.SetEquals(replaced!), "each rotation replaced the secret of the one before it");
-
-        await DisableAsync(services, subscription.Id);
+            await DeleteAsync(services, subscription.Id);
+        }
     }
 
     [Fact]
@@ -358,72 +455,79 @@ public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookRece
     {
         using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
         var id = await CreateAsync(admin, "page-" + Guid.NewGuid().ToString("N"));
-        var before = await LoadAsync(id);
-        var name = before.Name;
-        var row = Row(WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/webhooks")), id);
-        Assert.Contains($"value=\"rotate:{id}\"", row, StringComparison.Ordinal);
-        Assert.DoesNotContain($"value=\"revoke:{id}\"", row, StringComparison.Ordinal);
-
-        // Rotating asks first, and asking changes nothing.
-        var asked = await PostAsync(admin, "/admin/webhooks", "webhook-action", new() { ["Action.Do"] = $"rotate:{id}" });
-        Assert.Contains($"Rotate the secret of {name}?", asked.Html, StringComparison.Ordinal);
-        Assert.Contains("For the next 24 h, deliveries carry two signatures", asked.Html, StringComparison.Ordinal);
-        Assert.Matches("<h2 id=\"confirm-heading\"[^>]*tabindex=\"-1\"[^>]*autofocus", asked.Html);
-        Assert.Contains("<label for=\"rotate-secret\">New secret (optional)</label>", asked.Html, StringComparison.Ordinal);
-        Assert.Equal(before.ProtectedSecret, (await LoadAsync(id)).ProtectedSecret);
-
-        // A refused secret: asked again, with the error tied to the field, and the secret typed in is not sent back.
-        var typed = "short-" + Guid.NewGuid().ToString("N")[..4];
-        var invalid = await PostAsync(admin, "/admin/webhooks", "webhook-secret", new()
+        try
         {
-            ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "rotate", ["SecretForm.Secret"] = typed,
-        });
-        Assert.Contains("The secret was not rotated: correct the new secret below.", invalid.Html, StringComparison.Ordinal);
-        Assert.Contains($"Rotate the secret of {name}?", invalid.Html, StringComparison.Ordinal);
-        Assert.Contains("id=\"rotate-secret-error\"", invalid.Html, StringComparison.Ordinal);
-        Assert.Matches("id=\"rotate-secret\"[^>]*aria-invalid=\"true\"|aria-invalid=\"true\"[^>]*id=\"rotate-secret\"", invalid.Html);
-        Assert.Matches("aria-describedby=\"rotate-secret-help rotate-secret-error\"", invalid.Html);
-        Assert.DoesNotContain(typed, invalid.Html, StringComparison.Ordinal);
-        Assert.Empty((await LoadAsync(id)).SecretEvents);
+            var before = await LoadAsync(id);
+            var name = before.Name;
+            var row = Row(WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/webhooks")), id);
+            Assert.Contains($"value=\"rotate:{id}\"", row, StringComparison.Ordinal);
+            Assert.DoesNotContain($"value=\"revoke:{id}\"", row, StringComparison.Ordinal);
 
-        var confirmed = await PostAsync(admin, "/admin/webhooks", "webhook-secret", new()
+            // Rotating asks first, and asking changes nothing.
+            var asked = await PostAsync(admin, "/admin/webhooks", "webhook-action", new() { ["Action.Do"] = $"rotate:{id}" });
+            Assert.Contains($"Rotate the secret of {name}?", asked.Html, StringComparison.Ordinal);
+            Assert.Contains("For the next 24 h, deliveries carry two signatures", asked.Html, StringComparison.Ordinal);
+            Assert.Matches("<h2 id=\"confirm-heading\"[^>]*tabindex=\"-1\"[^>]*autofocus", asked.Html);
+            Assert.Contains("<label for=\"rotate-secret\">New secret (optional)</label>", asked.Html, StringComparison.Ordinal);
+            Assert.Equal(before.ProtectedSecret, (await LoadAsync(id)).ProtectedSecret);
+
+            // A refused secret: asked again, with the error tied to the field, and the secret typed in is not sent back.
+            var typed = "short-" + Guid.NewGuid().ToString("N")[..4];
+            var invalid = await PostAsync(admin, "/admin/webhooks", "webhook-secret", new()
+            {
+                ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "rotate", ["SecretForm.Secret"] = typed,
+            });
+            Assert.Contains("The secret was not rotated: correct the new secret below.", invalid.Html, StringComparison.Ordinal);
+            Assert.Contains($"Rotate the secret of {name}?", invalid.Html, StringComparison.Ordinal);
+            Assert.Contains("id=\"rotate-secret-error\"", invalid.Html, StringComparison.Ordinal);
+            Assert.Matches("id=\"rotate-secret\"[^>]*aria-invalid=\"true\"|aria-invalid=\"true\"[^>]*id=\"rotate-secret\"", invalid.Html);
+            Assert.Matches("aria-describedby=\"rotate-secret-help rotate-secret-error\"", invalid.Html);
+            Assert.DoesNotContain(typed, invalid.Html, StringComparison.Ordinal);
+            Assert.Empty((await LoadAsync(id)).SecretEvents);
+
+            var confirmed = await PostAsync(admin, "/admin/webhooks", "webhook-secret", new()
+            {
+                ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "rotate", ["SecretForm.Secret"] = "",
+            });
+            Assert.Contains($"Secret of {name} rotated. The previous secret is accepted until ", confirmed.Html, StringComparison.Ordinal);
+            Assert.Contains("it will not be shown again", confirmed.Html, StringComparison.Ordinal);
+            var secret = Regex.Match(confirmed.Html, "whsec_[0-9a-f]{64}").Value;
+            Assert.NotEmpty(secret);
+            Assert.Equal(secret, portal.Factory.Services.GetRequiredService<WebhookSecrets>().Reveal(await LoadAsync(id)));
+            Assert.DoesNotContain("data-testid=\"secret-confirm\"", confirmed.Html, StringComparison.Ordinal);
+
+            // Shown once: the page read again has the rotation, who made it, and the overlap, not the secret.
+            var later = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/webhooks"));
+            Assert.DoesNotContain(secret, later, StringComparison.Ordinal);
+            row = Row(later, id);
+            Assert.Matches($"Rotated \\d{{1,2}} \\w+ \\d{{4}} \\d{{2}}:\\d{{2}} by {Regex.Escape(Demo.Admin.Email)}\\.", row);
+            Assert.Matches("Previous secret accepted until \\d{1,2} \\w+ \\d{4} \\d{2}:\\d{2}\\.", row);
+            Assert.Contains($"value=\"revoke:{id}\"", row, StringComparison.Ordinal);
+
+            var askedRevoke = await PostAsync(admin, "/admin/webhooks", "webhook-action", new() { ["Action.Do"] = $"revoke:{id}" });
+            Assert.Contains($"Stop accepting the previous secret of {name}?", askedRevoke.Html, StringComparison.Ordinal);
+            Assert.NotNull((await LoadAsync(id)).PreviousProtectedSecret);
+
+            var revoked = await PostAsync(admin, "/admin/webhooks", "webhook-secret", new() { ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "revoke" });
+            Assert.Contains($"The previous secret of {name} is revoked: deliveries are signed with the current secret only.", revoked.Html, StringComparison.Ordinal);
+            row = Row(revoked.Html, id);
+            Assert.Matches($"Previous secret revoked \\d{{1,2}} \\w+ \\d{{4}} \\d{{2}}:\\d{{2}} by {Regex.Escape(Demo.Admin.Email)}\\.", row);
+            Assert.DoesNotContain($"value=\"revoke:{id}\"", row, StringComparison.Ordinal);
+            Assert.Null((await LoadAsync(id)).PreviousProtectedSecret);
+
+            // A disabled webhook's secret is rotated as an enabled one's is.
+            await DisableAsync(portal.Factory.Services, id);
+            var askedDisabled = await PostAsync(admin, "/admin/webhooks", "webhook-action", new() { ["Action.Do"] = $"rotate:{id}" });
+            Assert.Contains("data-testid=\"secret-confirm\"", askedDisabled.Html, StringComparison.Ordinal);
+            await PostAsync(admin, "/admin/webhooks", "webhook-secret", new() { ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "rotate" });
+            var disabledRotated = await LoadAsync(id);
+            Assert.False(disabledRotated.Enabled);
+            Assert.Equal(2, disabledRotated.SecretEvents.Count(e => e.Kind == WebhookSecretEventKind.Rotated));
+        }
+        finally
         {
-            ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "rotate", ["SecretForm.Secret"] = "",
-        });
-        Assert.Contains($"Secret of {name} rotated. The previous secret is accepted until ", confirmed.Html, StringComparison.Ordinal);
-        Assert.Contains("it will not be shown again", confirmed.Html, StringComparison.Ordinal);
-        var secret = Regex.Match(confirmed.Html, "whsec_[0-9a-f]{64}").Value;
-        Assert.NotEmpty(secret);
-        Assert.Equal(secret, portal.Factory.Services.GetRequiredService<WebhookSecrets>().Reveal(await LoadAsync(id)));
-        Assert.DoesNotContain("data-testid=\"secret-confirm\"", confirmed.Html, StringComparison.Ordinal);
-
-        // Shown once: the page read again has the rotation, who made it, and the overlap, not the secret.
-        var later = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/webhooks"));
-        Assert.DoesNotContain(secret, later, StringComparison.Ordinal);
-        row = Row(later, id);
-        Assert.Matches($"Rotated \\d{{1,2}} \\w+ \\d{{4}} \\d{{2}}:\\d{{2}} by {Regex.Escape(Demo.Admin.Email)}\\.", row);
-        Assert.Matches("Previous secret accepted until \\d{1,2} \\w+ \\d{4} \\d{2}:\\d{2}\\.", row);
-        Assert.Contains($"value=\"revoke:{id}\"", row, StringComparison.Ordinal);
-
-        var askedRevoke = await PostAsync(admin, "/admin/webhooks", "webhook-action", new() { ["Action.Do"] = $"revoke:{id}" });
-        Assert.Contains($"Stop accepting the previous secret of {name}?", askedRevoke.Html, StringComparison.Ordinal);
-        Assert.NotNull((await LoadAsync(id)).PreviousProtectedSecret);
-
-        var revoked = await PostAsync(admin, "/admin/webhooks", "webhook-secret", new() { ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "revoke" });
-        Assert.Contains($"The previous secret of {name} is revoked: deliveries are signed with the current secret only.", revoked.Html, StringComparison.Ordinal);
-        row = Row(revoked.Html, id);
-        Assert.Matches($"Previous secret revoked \\d{{1,2}} \\w+ \\d{{4}} \\d{{2}}:\\d{{2}} by {Regex.Escape(Demo.Admin.Email)}\\.", row);
-        Assert.DoesNotContain($"value=\"revoke:{id}\"", row, StringComparison.Ordinal);
-        Assert.Null((await LoadAsync(id)).PreviousProtectedSecret);
-
-        // A disabled webhook's secret is rotated as an enabled one's is (after a leak: disable, rotate, enable again).
-        await DisableAsync(portal.Factory.Services, id);
-        var askedDisabled = await PostAsync(admin, "/admin/webhooks", "webhook-action", new() { ["Action.Do"] = $"rotate:{id}" });
-        Assert.Contains("data-testid=\"secret-confirm\"", askedDisabled.Html, StringComparison.Ordinal);
-        await PostAsync(admin, "/admin/webhooks", "webhook-secret", new() { ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "rotate" });
-        var disabledRotated = await LoadAsync(id);
-        Assert.False(disabledRotated.Enabled);
-        Assert.Equal(2, disabledRotated.SecretEvents.Count(e => e.Kind == WebhookSecretEventKind.Rotated));
+            await DeleteAsync(portal.Factory.Services, id);
+        }
     }
 
     [Fact]
@@ -431,37 +535,44 @@ public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookRece
     {
         using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
         var id = await CreateAsync(admin, "hindi-" + Guid.NewGuid().ToString("N"));
-        var name = (await LoadAsync(id)).Name;
-        using (await admin.GetAsync("/culture?culture=hi-IN&returnUrl=/admin/webhooks")) { }
-
-        var page = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/webhooks"));
-        Assert.Contains("गुप्त मान बदले जाने के बाद 24 घंटे तक हर डिलीवरी में X-Portal-Signature-Previous भी होता है", page, StringComparison.Ordinal);
-        Assert.Contains("गुप्त मान बदलें<span class=\"visually-hidden\"> · " + name, Row(page, id), StringComparison.Ordinal);
-
-        var asked = await PostAsync(admin, "/admin/webhooks", "webhook-action", new() { ["Action.Do"] = $"rotate:{id}" });
-        Assert.Contains($"{name} का गुप्त मान बदलें?", asked.Html, StringComparison.Ordinal);
-        Assert.Contains("अगले 24 घंटे तक डिलीवरी में दो हस्ताक्षर होंगे", asked.Html, StringComparison.Ordinal);
-        Assert.Contains("नया गुप्त मान", asked.Html, StringComparison.Ordinal);
-        Assert.Contains("हाँ, गुप्त मान बदलें", asked.Html, StringComparison.Ordinal);
-        Assert.DoesNotContain("Rotate the secret of", asked.Html, StringComparison.Ordinal);
-
-        var confirmed = await PostAsync(admin, "/admin/webhooks", "webhook-secret", new() { ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "rotate" });
-        Assert.Contains($"{name} का गुप्त मान बदला गया। पिछला गुप्त मान ", confirmed.Html, StringComparison.Ordinal);
-        var row = Row(confirmed.Html, id);
-        Assert.Contains($"द्वारा बदला गया।", row, StringComparison.Ordinal);
-        Assert.Contains(Demo.Admin.Email, row, StringComparison.Ordinal);
-        Assert.Contains("तक स्वीकार्य है।", row, StringComparison.Ordinal);
-        Assert.Contains("पिछला गुप्त मान रद्द करें", row, StringComparison.Ordinal);
-
-        var refused = await PostAsync(admin, "/admin/webhooks", "webhook-secret", new()
+        try
         {
-            ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "rotate", ["SecretForm.Secret"] = "short",
-        });
-        Assert.Contains("गुप्त मान नहीं बदला गया: नीचे नया गुप्त मान ठीक करें।", refused.Html, StringComparison.Ordinal);
+            var name = (await LoadAsync(id)).Name;
+            using (await admin.GetAsync("/culture?culture=hi-IN&returnUrl=/admin/webhooks")) { }
 
-        var revoked = await PostAsync(admin, "/admin/webhooks", "webhook-secret", new() { ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "revoke" });
-        Assert.Contains($"{name} का पिछला गुप्त मान रद्द किया गया", revoked.Html, StringComparison.Ordinal);
-        Assert.Contains("द्वारा रद्द किया गया।", Row(revoked.Html, id), StringComparison.Ordinal);
+            var page = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/webhooks"));
+            Assert.Contains("गुप्त मान बदले जाने के बाद 24 घंटे तक हर डिलीवरी में X-Portal-Signature-Previous भी होता है", page, StringComparison.Ordinal);
+            Assert.Contains("गुप्त मान बदलें<span class=\"visually-hidden\"> · " + name, Row(page, id), StringComparison.Ordinal);
+
+            var asked = await PostAsync(admin, "/admin/webhooks", "webhook-action", new() { ["Action.Do"] = $"rotate:{id}" });
+            Assert.Contains($"{name} का गुप्त मान बदलें?", asked.Html, StringComparison.Ordinal);
+            Assert.Contains("अगले 24 घंटे तक डिलीवरी में दो हस्ताक्षर होंगे", asked.Html, StringComparison.Ordinal);
+            Assert.Contains("नया गुप्त मान", asked.Html, StringComparison.Ordinal);
+            Assert.Contains("हाँ, गुप्त मान बदलें", asked.Html, StringComparison.Ordinal);
+            Assert.DoesNotContain("Rotate the secret of", asked.Html, StringComparison.Ordinal);
+
+            var confirmed = await PostAsync(admin, "/admin/webhooks", "webhook-secret", new() { ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "rotate" });
+            Assert.Contains($"{name} का गुप्त मान बदला गया। पिछला गुप्त मान ", confirmed.Html, StringComparison.Ordinal);
+            var row = Row(confirmed.Html, id);
+            Assert.Contains($"द्वारा बदला गया।", row, StringComparison.Ordinal);
+            Assert.Contains(Demo.Admin.Email, row, StringComparison.Ordinal);
+            Assert.Contains("तक स्वीकार्य है।", row, StringComparison.Ordinal);
+            Assert.Contains("पिछला गुप्त मान रद्द करें", row, StringComparison.Ordinal);
+
+            var refused = await PostAsync(admin, "/admin/webhooks", "webhook-secret", new()
+            {
+                ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "rotate", ["SecretForm.Secret"] = "short",
+            });
+            Assert.Contains("गुप्त मान नहीं बदला गया: नीचे नया गुप्त मान ठीक करें।", refused.Html, StringComparison.Ordinal);
+
+            var revoked = await PostAsync(admin, "/admin/webhooks", "webhook-secret", new() { ["SecretForm.Id"] = id.ToString(), ["SecretForm.Do"] = "revoke" });
+            Assert.Contains($"{name} का पिछला गुप्त मान रद्द किया गया", revoked.Html, StringComparison.Ordinal);
+            Assert.Contains("द्वारा रद्द किया गया।", Row(revoked.Html, id), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await DeleteAsync(portal.Factory.Services, id);
+        }
     }
 
     /// <summary>The webhook's row of the list on the page.</summary>
@@ -495,6 +606,21 @@ public sealed class WebhookSecretRotationTests(PortalFixture portal, WebhookRece
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         return (string)(await command.ExecuteScalarAsync())!;
     }
+
+    /// <summary>Changes the stored subscription as <paramref name="change"/> says, as no admin operation would.</summary>
+    private static async Task<WebhookSubscription> ChangeStoredAsync(IServiceProvider services, Guid id, Func<WebhookSubscription, WebhookSubscription> change)
+    {
+        await using var session = services.GetRequiredService<IDocumentStore>().LightweightSession();
+        var changed = change((await session.LoadAsync<WebhookSubscription>(id))!);
+        session.Update(changed);
+        await session.SaveChangesAsync();
+        return changed;
+    }
+
+    /// <summary>Ciphertext from the same key ring under another purpose: as unreadable to the webhooks as a lost key's.</summary>
+    private static string Undecryptable(IServiceProvider services) =>
+        services.GetRequiredService<IDataProtectionProvider>().CreateProtector("CoordinationPortal.Tests.NotAWebhookSecret")
+            .Protect("lost-" + Guid.NewGuid().ToString("N"));
 
     private static async Task<SecretChange> RotateAsync(IServiceProvider services, Guid id)
     {

@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 namespace CoordinationPortal.Web.Notifications.Webhooks;
 
 /// <summary>
-/// Every five minutes (Hangfire): re-enqueues pending deliveries that are overdue (their job was lost: the process stopped
-/// between the evaluation's commit and the enqueue, an enqueue failed, a worker died), and deletes finished deliveries and
-/// read notifications past their retention.
+/// Every five minutes (Hangfire): re-enqueues pending deliveries overdue by more than <see cref="WebhookOptions.OverdueGrace"/>
+/// (their job was lost: the process stopped between the evaluation's commit and the enqueue, an enqueue failed, a worker
+/// died), and deletes finished deliveries and read notifications past their retention. The grace is well beyond a job's
+/// usual wait in Hangfire's queue, so a backlog does not get every delivery in it enqueued twice.
 /// </summary>
 public sealed partial class NotificationsMaintenanceJob(
     IDocumentStore store,
@@ -19,16 +20,14 @@ public sealed partial class NotificationsMaintenanceJob(
 {
     public const string RecurringId = "notifications-maintenance";
 
-    /// <summary>How overdue a pending delivery must be before this job assumes its own job was lost.</summary>
-    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
-
     private const int MaxPerRun = 500;
 
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var overdueBefore = now - Grace;
+        // Only deliveries overdue by more than the grace: one merely waiting in a backlog still has its job.
+        var overdueBefore = now - options.Value.OverdueGrace;
         await using var session = store.LightweightSession();
         var overdue = await session.Query<WebhookDelivery>()
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt < overdueBefore)

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using CoordinationPortal.Domain.Agencies;
 using Hangfire;
-using JasperFx;
 using Marten;
 using Microsoft.Extensions.Options;
 
@@ -42,8 +41,9 @@ public sealed record SecretChange(SecretChangeResult Result, WebhookSubscription
 
 /// <summary>
 /// The admin side of webhooks: add, list, enable or disable, delete (with its log), send a test, rotate the secret and
-/// revoke the previous one. A change to a subscription is saved with Marten's optimistic concurrency check and, when
-/// someone else's change landed between reading and saving, made again on what is stored now: no write is lost.
+/// revoke the previous one. A change to a subscription is saved as an update (never an upsert) with Marten's optimistic
+/// concurrency check and, when someone else's change landed between reading and saving, made again on what is stored
+/// now: no write is lost, and a subscription deleted meanwhile stays deleted (the change finds it gone).
 /// </summary>
 public sealed partial class WebhookAdmin(
     IDocumentStore store,
@@ -197,7 +197,8 @@ public sealed partial class WebhookAdmin(
         }
 
         subscription = subscription with { Enabled = enabled };
-        session.Store(subscription);
+        // Update, not Store: were the subscription deleted since it was read, an upsert would insert it again.
+        session.Update(subscription);
         if (!enabled)
         {
             var now = time.GetUtcNow();
@@ -215,10 +216,12 @@ public sealed partial class WebhookAdmin(
     }
 
     /// <summary>
-    /// Replaces the secret of an enabled subscription with <paramref name="chosen"/>, or with a generated one when that is
-    /// empty (validated as when adding). The current secret stays, encrypted, as the previous one for
+    /// Replaces the secret of a subscription, enabled or disabled, with <paramref name="chosen"/>, or with a generated one
+    /// when that is empty (validated as when adding). The current secret stays, encrypted, as the previous one for
     /// <see cref="WebhookOptions.SecretOverlap"/>: deliveries carry signatures under both meanwhile. A job is scheduled
     /// for the end of the overlap to delete it (the recurring <see cref="WebhookSecretExpiryJob"/> run is the backstop).
+    /// A current secret that no longer decrypts (the key ring was lost or replaced) could not sign as the previous one, so
+    /// it is dropped at once: no overlap, and deliveries are signed with the new secret only.
     /// </summary>
     public async Task<SecretChange> RotateSecretAsync(Guid id, string? chosen, string by, CancellationToken ct)
     {
@@ -260,18 +263,26 @@ public sealed partial class WebhookAdmin(
             return new SecretChange(SecretChangeResult.NotFound);
         }
 
-        // A disabled subscription may be rotated too: after a leak an admin disables it, rotates, gives the receiver the new
-        // secret, then enables it again.
-        if (IsCurrentSecret(subscription, secret))
+        // A disabled subscription may be rotated too: an admin who wants nothing sent until the receiver has the new secret
+        // (after a leak: rotate, revoke the previous secret) disables it first and enables it again afterwards.
+        var current = TryReveal(subscription);
+        if (current is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(current), Encoding.UTF8.GetBytes(secret)))
         {
             return new SecretChange(SecretChangeResult.Invalid, subscription) { Errors = [new DomainError("Secret.Unchanged", "Secret")] };
         }
 
         var now = time.GetUtcNow();
         var overlap = options.Value.SecretOverlap;
-        var rotated = subscription.Rotated(secrets.Protect(secret), overlap > TimeSpan.Zero ? now + overlap : null, now, by);
-        session.Store(rotated);
+        // Kept as the previous secret only if it still decrypts: one that does not would make every delivery of the overlap
+        // fail to be signed, so it is dropped now and the new secret signs alone.
+        var rotated = subscription.Rotated(secrets.Protect(secret), current is not null && overlap > TimeSpan.Zero ? now + overlap : null, now, by);
+        session.Update(rotated);
         await session.SaveChangesAsync(ct);
+        if (current is null)
+        {
+            LogCurrentUnreadable(id);
+        }
+
         return new SecretChange(SecretChangeResult.Changed, rotated);
     }
 
@@ -292,22 +303,22 @@ public sealed partial class WebhookAdmin(
             }
 
             var revoked = subscription.WithoutPreviousSecret(WebhookSecretEventKind.PreviousRevoked, time.GetUtcNow(), by);
-            session.Store(revoked);
+            session.Update(revoked);
             await session.SaveChangesAsync(ct);
             LogRevoked(id, by);
             return new SecretChange(SecretChangeResult.Changed, revoked);
         });
 
-    /// <summary>Whether <paramref name="secret"/> is the one signing now; a secret that no longer decrypts is not.</summary>
-    private bool IsCurrentSecret(WebhookSubscription subscription, string secret)
+    /// <summary>The secret signing now; null when it no longer decrypts.</summary>
+    private string? TryReveal(WebhookSubscription subscription)
     {
         try
         {
-            return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secrets.Reveal(subscription)), Encoding.UTF8.GetBytes(secret));
+            return secrets.Reveal(subscription);
         }
         catch (CryptographicException)
         {
-            return false;
+            return null;
         }
     }
 
@@ -319,9 +330,10 @@ public sealed partial class WebhookAdmin(
             {
                 return await write();
             }
-            catch (ConcurrencyException) when (attempt < ConflictAttempts)
+            catch (Exception e) when (attempt < ConflictAttempts && WebhookWrites.IsConflict(e))
             {
-                // Someone else saved the subscription between our read and our write: read it again and redo.
+                // Someone else saved or deleted the subscription between our read and our write: read it again and redo
+                // (a deleted one is then not found).
             }
         }
     }
@@ -393,4 +405,8 @@ public sealed partial class WebhookAdmin(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Webhook subscription {SubscriptionId}: the job deleting the previous secret could not be scheduled; the recurring run will")]
     private partial void LogExpiryNotScheduled(Exception e, Guid subscriptionId);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Webhook subscription {SubscriptionId}: the replaced secret could not be decrypted (was the key ring lost or replaced?), so it is not kept as the previous one; deliveries are signed with the new secret only")]
+    private partial void LogCurrentUnreadable(Guid subscriptionId);
 }

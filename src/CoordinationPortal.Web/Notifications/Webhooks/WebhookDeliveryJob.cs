@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Hangfire;
 using Marten;
 using Marten.Exceptions;
@@ -116,13 +117,30 @@ public sealed partial class WebhookDeliveryJob(
     {
         try
         {
-            var previous = secrets.RevealPrevious(subscription, time.GetUtcNow());
-            return await sender.SendAsync(delivery, subscription.Url, secrets.Reveal(subscription), previous, ct);
+            var secret = secrets.Reveal(subscription);
+            return await sender.SendAsync(delivery, subscription.Url, secret, TryRevealPrevious(delivery, subscription), ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             LogAttemptError(e, delivery.Id, subscription.Id);
             return new DeliveryAttempt(delivery.Attempts.Count + 1, time.GetUtcNow(), 0, null, DeliveryAttempt.InternalError, e.GetType().Name, null);
+        }
+    }
+
+    /// <summary>
+    /// The previous secret while its overlap runs. One that no longer decrypts (the key ring was lost or replaced) must not
+    /// stop deliveries that the current secret can sign: they are signed with the current one only, and a warning logged.
+    /// </summary>
+    private string? TryRevealPrevious(WebhookDelivery delivery, WebhookSubscription subscription)
+    {
+        try
+        {
+            return secrets.RevealPrevious(subscription, time.GetUtcNow());
+        }
+        catch (CryptographicException e)
+        {
+            LogPreviousUnreadable(e, delivery.Id, subscription.Id);
+            return null;
         }
     }
 
@@ -164,6 +182,10 @@ public sealed partial class WebhookDeliveryJob(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Webhook delivery {DeliveryId} to subscription {SubscriptionId}: attempt {Attempt} answered {StatusCode} {Error}; now {Status}")]
     private partial void LogAttempt(Guid deliveryId, Guid subscriptionId, int attempt, int? statusCode, string? error, DeliveryStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Webhook delivery {DeliveryId} to subscription {SubscriptionId}: the previous secret cannot be decrypted; signed with the current secret only")]
+    private partial void LogPreviousUnreadable(Exception e, Guid deliveryId, Guid subscriptionId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook delivery {DeliveryId} to subscription {SubscriptionId}: the attempt failed in the portal")]
     private partial void LogAttemptError(Exception e, Guid deliveryId, Guid subscriptionId);

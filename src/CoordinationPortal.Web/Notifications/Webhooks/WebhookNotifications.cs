@@ -39,7 +39,9 @@ public sealed partial class WebhookNotifications(
                 .ToList();
             if (made.Any(d => d.Payload is null))
             {
-                // Too large to send: dropped for every subscription, and the other notices' deliveries staged as usual.
+                // Defensive: WebhookPayloads caps every field so that a notice's event always fits, so this is not reached
+                // today; it is kept so that a later change to the caps or the payload cannot make a delivery too large to
+                // send. Too large: dropped for every subscription, and the other notices' deliveries staged as usual.
                 LogTooLarge(e.Event, notice.Flag.Id, notice.Flag.Occurrence);
                 continue;
             }

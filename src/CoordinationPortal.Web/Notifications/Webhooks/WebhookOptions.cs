@@ -23,6 +23,15 @@ public sealed class WebhookOptions
     /// <summary>Finished deliveries (and their logs) are kept this long.</summary>
     public int DeliveryRetentionDays { get; set; } = 30;
 
+    /// <summary>
+    /// How overdue a pending delivery must be before the maintenance job takes its job for lost and enqueues another
+    /// (5 minutes unless set; between 1 minute and 1 day). Shorter, a backlog in Hangfire's queue gets deliveries enqueued
+    /// twice (the second run sends nothing, but costs a run); longer, a lost job's delivery waits longer.
+    /// </summary>
+    public int OverdueGraceSeconds { get; set; } = 300;
+
+    public TimeSpan OverdueGrace => TimeSpan.FromSeconds(Math.Clamp(OverdueGraceSeconds, 60, 24 * 3600));
+
     /// <summary>Notifications a person has read are kept this long.</summary>
     public int ReadNotificationRetentionDays { get; set; } = 180;
 

@@ -1,5 +1,4 @@
 using Hangfire;
-using JasperFx;
 using Marten;
 
 namespace CoordinationPortal.Web.Notifications.Webhooks;
@@ -7,47 +6,63 @@ namespace CoordinationPortal.Web.Notifications.Webhooks;
 /// <summary>
 /// Deletes the previous secrets whose overlap has ended (a Hangfire job): scheduled by each rotation for the end of its
 /// overlap, and run every five minutes as the backstop. Deliveries stop using a previous secret at the end of its overlap
-/// whether or not this has run yet; this removes its ciphertext from the database.
+/// whether or not this has run yet; this removes its ciphertext from the database. Each subscription is saved on its own:
+/// one that an admin changes or deletes meanwhile is skipped (the next run finds it as it is then) and the others are
+/// still dropped.
 /// </summary>
 public sealed partial class WebhookSecretExpiryJob(IDocumentStore store, TimeProvider time, ILogger<WebhookSecretExpiryJob> logger)
 {
     public const string RecurringId = "webhook-secrets-expire";
-    private const int ConflictAttempts = 10;
 
+    /// <summary>Drops every previous secret whose overlap has ended and returns how many it dropped.</summary>
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        var now = time.GetUtcNow();
+        IReadOnlyList<Guid> expired;
+        await using (var query = store.QuerySession())
         {
-            try
+            expired = await query.Query<WebhookSubscription>()
+                .Where(s => s.PreviousSecretUntil != null && s.PreviousSecretUntil <= now)
+                .Select(s => s.Id)
+                .ToListAsync(ct);
+        }
+
+        var dropped = 0;
+        foreach (var id in expired)
+        {
+            if (await TryDropAsync(id, now, ct))
             {
-                return await DropExpiredAsync(ct);
-            }
-            catch (ConcurrencyException) when (attempt < ConflictAttempts)
-            {
-                // An admin changed one of them meanwhile (rotated again, revoked): read them again.
+                dropped++;
             }
         }
+
+        return dropped;
     }
 
-    private async Task<int> DropExpiredAsync(CancellationToken ct)
+    private async Task<bool> TryDropAsync(Guid id, DateTimeOffset now, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
-        var now = time.GetUtcNow();
-        var expired = await session.Query<WebhookSubscription>()
-            .Where(s => s.PreviousSecretUntil != null && s.PreviousSecretUntil <= now)
-            .ToListAsync(ct);
-        foreach (var subscription in expired)
+        var subscription = await session.LoadAsync<WebhookSubscription>(id, ct);
+        // Deleted, revoked or rotated again (a new overlap) since the query: nothing of the ended overlap is left to drop.
+        if (subscription is not { PreviousSecretUntil: { } until } || until > now)
         {
-            session.Store(subscription.WithoutPreviousSecret(WebhookSecretEventKind.PreviousExpired, subscription.PreviousSecretUntil!.Value, ""));
+            return false;
         }
 
-        await session.SaveChangesAsync(ct);
-        foreach (var subscription in expired)
+        // Update, not Store: a subscription deleted since it was read stays deleted.
+        session.Update(subscription.WithoutPreviousSecret(WebhookSecretEventKind.PreviousExpired, until, ""));
+        try
         {
-            LogDropped(subscription.Id);
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (WebhookWrites.IsConflict(e))
+        {
+            LogSkipped(id);
+            return false;
         }
 
-        return expired.Count;
+        LogDropped(id);
+        return true;
     }
 
     public static void Schedule(IRecurringJobManager recurring) =>
@@ -55,4 +70,8 @@ public sealed partial class WebhookSecretExpiryJob(IDocumentStore store, TimePro
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook subscription {SubscriptionId}: the previous secret's overlap ended; it is deleted")]
     private partial void LogDropped(Guid subscriptionId);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Webhook subscription {SubscriptionId}: changed or deleted while its previous secret was being dropped; left for the next run")]
+    private partial void LogSkipped(Guid subscriptionId);
 }
