@@ -1,4 +1,5 @@
 using System.Net;
+using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Simulator;
 using CoordinationPortal.Web.Hosting;
 using CoordinationPortal.Tests.Support;
@@ -40,6 +41,10 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>The running portal's services, for tests that put data in place the way a job would (e.g. flags).</summary>
     public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The portal has not started.");
+
+    /// <summary>The framework's indicators whose ids start with <paramref name="prefix"/> (e.g. "data."), in framework order.</summary>
+    public IReadOnlyList<string> IndicatorIds(string prefix) =>
+        [.. Services.GetRequiredService<ReadinessFramework>().Layers.SelectMany(l => l.Indicators).Select(i => i.Id).Where(id => id.StartsWith(prefix, StringComparison.Ordinal))];
 
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 

@@ -33,11 +33,13 @@ public sealed class OutOfStepInTheBrowserTests(BrowserFixture fixture)
         await ExpectOnBoardAsync(page, present: false);
     }
 
-    private static async Task SetLayerAsync(IPage page, string layerPrefix, int level)
+    private async Task SetLayerAsync(IPage page, string layerPrefix, int level)
     {
         await page.GotoAsync($"/agencies/{Maharashtra}");
-        var indicators = await page.Locator($"tr[data-indicator^='{layerPrefix}']").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.indicator)");
+        var indicators = fixture.IndicatorIds(layerPrefix);
         Assert.NotEmpty(indicators);
+        // The agency page lists them (waiting out the moment the interactive render replaces the prerendered one).
+        await Assertions.Expect(page.Locator($"tr[data-indicator^='{layerPrefix}']")).ToHaveCountAsync(indicators.Count);
         foreach (var indicator in indicators)
         {
             await page.GotoAsync($"/agencies/{Maharashtra}/assess/{indicator}");
