@@ -9,18 +9,21 @@ namespace CoordinationPortal.Domain.OutOfStep;
 /// </summary>
 public readonly record struct Citation(string Name, string En, string Hi)
 {
+    /// <summary>The number cited, as written (levels rounded to one decimal); null for text and dates.</summary>
+    public double? Value { get; init; }
+
     /// <summary>A level, a spread or a number of points: one decimal, as the figure that goes with it is rounded.</summary>
     public static Citation Number(string name, double value)
     {
         var text = OneDecimal(value).ToString("0.0", CultureInfo.InvariantCulture);
-        return new(name, text, text);
+        return new(name, text, text) { Value = OneDecimal(value) };
     }
 
     /// <summary>A change of level with its sign: +1.5, -0.5, 0.0.</summary>
     public static Citation Change(string name, double value)
     {
         var text = OneDecimal(value).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
-        return new(name, text, text);
+        return new(name, text, text) { Value = OneDecimal(value) };
     }
 
     /// <summary>

@@ -37,4 +37,22 @@ public sealed record Finding(
     FlagSeverity Severity,
     IReadOnlyList<Layer> Layers,
     IReadOnlyList<Figure> Figures,
-    LocalizedText Explanation);
+    LocalizedText Explanation)
+{
+    /// <summary>
+    /// A finding of <paramref name="rule"/> whose figures are the numbers its explanation cites: each is listed once, in
+    /// <paramref name="figures"/> (so a figure and its citation cannot drift apart), and the other placeholders (layer
+    /// names, the rule's own settings) in <paramref name="others"/>.
+    /// </summary>
+    public static Finding Citing(
+        RuleDefinition rule, IReadOnlyList<Layer> layers, IReadOnlyList<Citation> figures, IReadOnlyList<Citation> others,
+        string subject = "", FlagSeverity? severity = null) =>
+        new(
+            rule.Id,
+            rule.Kind,
+            subject,
+            severity ?? rule.Severity,
+            layers,
+            [.. figures.Select(c => new Figure(c.Name, c.Value ?? throw new ArgumentException($"{c.Name} cites no number.", nameof(figures))))],
+            Citation.Fill(rule.Explanation, [.. figures, .. others]));
+}

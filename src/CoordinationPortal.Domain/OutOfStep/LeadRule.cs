@@ -42,25 +42,15 @@ public static class LeadRule
 
         return
         [
-            new Finding(
-                rule.Id,
-                rule.Kind,
-                "",
-                rule.Severity,
+            Finding.Citing(
+                rule,
                 [lead, lag],
+                [Citation.Number("leadLevel", leadLevel), Citation.Number("lagLevel", lagLevel), Citation.Number("gapLevels", gap)],
                 [
-                    new Figure("leadLevel", Citation.OneDecimal(leadLevel)),
-                    new Figure("lagLevel", Citation.OneDecimal(lagLevel)),
-                    new Figure("gapLevels", Citation.OneDecimal(gap)),
-                ],
-                Citation.Fill(
-                    rule.Explanation,
                     Citation.Text("lead", context.LayerName(lead)),
                     Citation.Text("lag", context.LayerName(lag)),
-                    Citation.Number("leadLevel", leadLevel),
-                    Citation.Number("lagLevel", lagLevel),
-                    Citation.Number("gapLevels", gap),
-                    Citation.Number("marginLevels", margin))),
+                    Citation.Number("marginLevels", margin),
+                ]),
         ];
     }
 

@@ -48,27 +48,21 @@ public static class SpreadRule
         var points = spread * PointsPerLevel;
         return
         [
-            new Finding(
-                rule.Id,
-                rule.Kind,
-                "",
-                severity,
+            Finding.Citing(
+                rule,
                 [strong, weak],
                 [
-                    new Figure("strongestLevel", Citation.OneDecimal(high)),
-                    new Figure("weakestLevel", Citation.OneDecimal(low)),
-                    new Figure("spreadLevels", Citation.OneDecimal(spread)),
-                    new Figure("spreadPoints", Citation.OneDecimal(points)),
-                ],
-                Citation.Fill(
-                    rule.Explanation,
-                    Citation.Text("strongest", context.LayerName(strong)),
-                    Citation.Text("weakest", context.LayerName(weak)),
                     Citation.Number("strongestLevel", high),
                     Citation.Number("weakestLevel", low),
                     Citation.Number("spreadLevels", spread),
                     Citation.Number("spreadPoints", points),
-                    Citation.Number("minLevels", minLevels))),
+                ],
+                [
+                    Citation.Text("strongest", context.LayerName(strong)),
+                    Citation.Text("weakest", context.LayerName(weak)),
+                    Citation.Number("minLevels", minLevels),
+                ],
+                severity: severity),
         ];
     }
 

@@ -59,33 +59,24 @@ public static class VelocityRule
         var (laggardFrom, laggardTo) = (from[(int)flat], to[(int)flat]);
         return
         [
-            new Finding(
-                rule.Id,
-                rule.Kind,
-                "",
-                rule.Severity,
+            Finding.Citing(
+                rule,
                 [up, flat],
                 [
-                    new Figure("riseLevels", Citation.OneDecimal(rise)),
-                    new Figure("riserFrom", Citation.OneDecimal(riserFrom)),
-                    new Figure("riserTo", Citation.OneDecimal(riserTo)),
-                    new Figure("laggardChange", Citation.OneDecimal(least)),
-                    new Figure("laggardFrom", Citation.OneDecimal(laggardFrom)),
-                    new Figure("laggardTo", Citation.OneDecimal(laggardTo)),
-                ],
-                Citation.Fill(
-                    rule.Explanation,
-                    Citation.Text("riser", context.LayerName(up)),
-                    Citation.Text("laggard", context.LayerName(flat)),
                     Citation.Number("riseLevels", rise),
                     Citation.Number("riserFrom", riserFrom),
                     Citation.Number("riserTo", riserTo),
                     Citation.Change("laggardChange", least),
                     Citation.Number("laggardFrom", laggardFrom),
                     Citation.Number("laggardTo", laggardTo),
+                ],
+                [
+                    Citation.Text("riser", context.LayerName(up)),
+                    Citation.Text("laggard", context.LayerName(flat)),
                     Citation.Whole("windowDays", windowDays),
                     Citation.Number("minRiseLevels", minRise),
-                    Citation.Change("flatMaxChangeLevels", flatMax))),
+                    Citation.Change("flatMaxChangeLevels", flatMax),
+                ]),
         ];
     }
 
