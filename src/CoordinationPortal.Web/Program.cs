@@ -2,12 +2,12 @@ using CoordinationPortal.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
-if (!await builder.AddPortalDatabaseAsync())
+if (await builder.AddPortalDatabaseAsync() is not { } database)
 {
     return 1;
 }
 
-builder.AddPortalServices();
+builder.AddPortal(database);
 
 var app = builder.Build();
 if (!await app.PreparePortalAsync())

@@ -8,7 +8,7 @@ using CoordinationPortal.Tests.Support;
 using CoordinationPortal.Web.Hosting;
 using CoordinationPortal.Web.Probes;
 using CoordinationPortal.Web.Probes.Engine;
-using CoordinationPortal.Web.Probes.Network;
+using CoordinationPortal.Web.Outbound;
 using CoordinationPortal.Web.Probes.Storage;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -80,7 +80,7 @@ internal static class ProbeBenchmark
         var options = new ProbeOptions { MaxTokens = maxTokens };
         IReadOnlyList<IPNetwork> allow = [IPNetwork.Parse(Address + "/32")];
         var connector = new ProbeConnector(_ => ValueTask.FromResult(allow), options.ConnectTimeout);
-        return new ProbeEngine(new HttpClient(ProbeEngine.CreateHandler(connector)) { Timeout = Timeout.InfiniteTimeSpan },
+        return new ProbeEngine(new HttpClient(OutboundHttp.CreateHandler(connector)) { Timeout = Timeout.InfiniteTimeSpan },
             Options.Create(options), TimeProvider.System);
     }
 

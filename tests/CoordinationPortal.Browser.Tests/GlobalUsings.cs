@@ -1,1 +1,4 @@
 global using Xunit;
+global using CoordinationPortal.Domain;
+global using CoordinationPortal.Web.Kernel;
+global using CoordinationPortal.Web.Kernel.Commands;

@@ -32,6 +32,28 @@ public static class EndpointDecider
         _ => throw new NotSupportedException($"No decision for {command.GetType().Name}."),
     };
 
+    /// <summary>
+    /// Several commands as one change (e.g. new settings and a new API key from one form): each is decided against the
+    /// state the previous ones leave, and the first refusal refuses them all.
+    /// </summary>
+    public static Decision DecideAll(IEnumerable<EndpointCommand> commands, InferenceEndpoint? state)
+    {
+        var events = new List<object>();
+        foreach (var command in commands)
+        {
+            var decision = Decide(command, state);
+            if (!decision.IsAccepted)
+            {
+                return decision;
+            }
+
+            events.AddRange(decision.Events);
+            state = decision.Events.Aggregate(state, InferenceEndpoint.Evolve);
+        }
+
+        return new Decision(events, []);
+    }
+
     /// <summary>Every problem with a set of endpoint settings, each naming the field at fault.</summary>
     public static IReadOnlyList<DomainError> Validate(EndpointSettings s)
     {

@@ -2,39 +2,16 @@ using System.Security.Claims;
 using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Web.Identity;
-using CoordinationPortal.Web.OutOfStep;
-using JasperFx;
-using JasperFx.Events;
-using Marten;
+using CoordinationPortal.Web.Kernel.Changes;
 
 namespace CoordinationPortal.Web.Agencies;
 
-public abstract record CommandOutcome
-{
-    /// <summary>Saved: <see cref="Id"/> is the stream (agency or endpoint), <see cref="Version"/> what it is now.</summary>
-    public sealed record Accepted(Guid Id, long Version, int Appended) : CommandOutcome;
-
-    public sealed record Invalid(IReadOnlyList<DomainError> Errors) : CommandOutcome;
-
-    /// <summary>Someone else changed the agency first; <see cref="CurrentVersion"/> is what it is now.</summary>
-    public sealed record Conflict(long CurrentVersion) : CommandOutcome;
-
-    public sealed record Forbidden : CommandOutcome;
-
-    public sealed record NotFound : CommandOutcome;
-}
-
 /// <summary>
-/// Runs a command against an agency's stream: checks who may do it, checks the version the user saw, asks the
-/// decider, appends. Marten re-checks the version at commit, so a race between two saves is a conflict too.
-/// Pages, the API and jobs all come through here.
+/// Agency commands, through the shared <see cref="StreamCommandRunner"/>: this handler says who may act and announces
+/// what changed. Marten re-checks the version at commit, so a race between two saves is a conflict too. Pages, the
+/// API and jobs all come through here.
 /// </summary>
-public sealed partial class AgencyCommandHandler(
-    IDocumentSession session,
-    ReadinessFramework framework,
-    PortalClock clock,
-    FlagEvaluationRequests flags,
-    ILogger<AgencyCommandHandler> logger)
+public sealed class AgencyCommandHandler(StreamCommandRunner runner, ReadinessFramework framework, PortalClock clock, ChangeFeed changes)
 {
     public const string SystemActor = "system";
 
@@ -53,92 +30,27 @@ public sealed partial class AgencyCommandHandler(
     public Task<CommandOutcome> HandleAsSystemAsync(AgencyCommand command, CancellationToken ct) =>
         RunAsync(string.IsNullOrEmpty(command.By) ? command with { By = SystemActor } : command, null, _ => true, ct);
 
-    private async Task<CommandOutcome> RunAsync(
-        AgencyCommand command, long? expectedVersion, Func<Agency?, bool> mayAct, CancellationToken ct)
+    private Task<CommandOutcome> RunAsync(AgencyCommand command, long? expectedVersion, Func<Agency?, bool> mayAct, CancellationToken ct)
     {
+        var name = command.GetType().Name;
         if (command is RegisterAgency)
         {
-            if (!mayAct(null))
+            return mayAct(null)
+                ? runner.StartAsync<Agency>(command.AgencyId, name, command.By, AgencyDecider.Decide(command, null, framework), "Agency.AlreadyRegistered", ct,
+                    session => changes.Stage(session, new PortalChange(ChangeKinds.Agency, command.AgencyId, command.AgencyId)))
+                : Task.FromResult<CommandOutcome>(new CommandOutcome.Forbidden());
+        }
+
+        return runner.RunAsync(
+            new StreamCommand<Agency>(command.AgencyId, name, command.By, expectedVersion, agency => AgencyDecider.Decide(command, agency, framework))
             {
-                return new CommandOutcome.Forbidden();
-            }
-
-            var registration = AgencyDecider.Decide(command, null, framework);
-            if (!registration.IsAccepted)
-            {
-                return new CommandOutcome.Invalid(registration.Errors);
-            }
-
-            session.Events.StartStream<Agency>(command.AgencyId, registration.Events);
-            try
-            {
-                await session.SaveChangesAsync(ct);
-            }
-            catch (Exception e) when (e is ExistingStreamIdCollisionException or ConcurrencyException)
-            {
-                return new CommandOutcome.Invalid([new DomainError("Agency.AlreadyRegistered")]);
-            }
-
-            return new CommandOutcome.Accepted(command.AgencyId, registration.Events.Count, registration.Events.Count);
-        }
-
-        var stream = await session.Events.FetchForWriting<Agency>(command.AgencyId, ct);
-        var agency = stream.Aggregate;
-        if (agency is null)
-        {
-            return new CommandOutcome.NotFound();
-        }
-
-        if (!mayAct(agency))
-        {
-            return new CommandOutcome.Forbidden();
-        }
-
-        var current = stream.CurrentVersion ?? agency.Version;
-        if (expectedVersion is { } expected && expected != current)
-        {
-            return new CommandOutcome.Conflict(current);
-        }
-
-        var decision = AgencyDecider.Decide(command, agency, framework);
-        if (!decision.IsAccepted)
-        {
-            return new CommandOutcome.Invalid(decision.Errors);
-        }
-
-        if (decision.Events.Count == 0)
-        {
-            return new CommandOutcome.Accepted(agency.Id, current, 0);
-        }
-
-        stream.AppendMany(decision.Events);
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (ConcurrencyException)
-        {
-            LogConflict(logger, agency.Id, command.GetType().Name, command.By);
-            await using var fresh = session.DocumentStore.QuerySession();
-            var now = await fresh.Events.FetchStreamStateAsync(agency.Id, ct);
-            return new CommandOutcome.Conflict(now?.Version ?? current);
-        }
-
-        LogAppended(logger, command.GetType().Name, agency.Id, command.By, decision.Events.Count);
-        if (decision.Events.Any(e => e is IndicatorAssessed))
-        {
-            // Levels changed: have this agency's flags re-evaluated in the background (the caller does not wait).
-            flags.Enqueue(agency.Id);
-        }
-
-        return new CommandOutcome.Accepted(agency.Id, current + decision.Events.Count, decision.Events.Count);
+                MayAct = (agency, _) => ValueTask.FromResult(mayAct(agency)),
+                // Levels changed: whoever follows scorecards (flag evaluation, live pages) hears it once this commits.
+                Stage = (session, agency, events) => changes.Stage(session, new PortalChange(
+                    events.Any(e => e is IndicatorAssessed) ? ChangeKinds.Scorecard : ChangeKinds.Agency, agency.Id, agency.Id)),
+            },
+            ct);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Version conflict on agency {AgencyId} for {Command} by {User}")]
-    private static partial void LogConflict(ILogger logger, Guid agencyId, string command, string user);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Command} on agency {AgencyId} by {User}: {Events} event(s)")]
-    private static partial void LogAppended(ILogger logger, string command, Guid agencyId, string user, int events);
 
     private static bool MayAct(ClaimsPrincipal user, AgencyCommand command, Agency? agency) => command switch
     {

@@ -1,60 +1,53 @@
-using CoordinationPortal.Domain.Framework;
-using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Components;
-using CoordinationPortal.Web.Framework;
-using CoordinationPortal.Web.Identity;
-using CoordinationPortal.Web.Localization;
-using CoordinationPortal.Web.Notifications;
+using CoordinationPortal.Web.Kernel.Changes;
+using CoordinationPortal.Web.Kernel.Features;
 using CoordinationPortal.Web.Operations;
-using CoordinationPortal.Web.OutOfStep;
-using CoordinationPortal.Web.Probes;
-using CoordinationPortal.Web.Seeding;
+using CoordinationPortal.Web.Outbound;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
 using MudBlazor.Services;
+using Npgsql;
 using Weasel.Core;
 
 namespace CoordinationPortal.Web.Hosting;
 
-/// <summary>Composition of the portal: each feature registers itself; this only puts them in order.</summary>
+/// <summary>
+/// Composition of the portal: the kernel's shared services, then every feature of <see cref="PortalFeatures.All"/>
+/// step by step (services, store, preparation, jobs, routes). Nothing feature-specific is written here.
+/// </summary>
 public static class HostingExtensions
 {
-    public static WebApplicationBuilder AddPortalServices(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder, PortalDatabaseInfo database)
     {
-        var connectionString = builder.Configuration.GetConnectionString(PortalDatabase.ConnectionStringName)!;
-
         // Serve package assets (MudBlazor's CSS and JS) when running from the build output in any environment,
         // as the README's run command does; a published app ships them in wwwroot and this is a no-op there.
         builder.WebHost.UseStaticWebAssets();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<PortalClock>();
-        builder.AddPortalLocalization();
-        builder.AddReadinessFramework();
-        builder.AddPortalIdentity(connectionString);
+        AddKernel(builder, database);
+
+        var setup = new FeatureSetup(builder, database);
+        foreach (var feature in PortalFeatures.All)
+        {
+            feature.AddServices(setup);
+        }
 
         builder.Services.AddMarten(sp =>
             {
                 var options = new StoreOptions();
-                options.Connection(connectionString);
+                options.Connection(database.ConnectionString);
                 options.DatabaseSchemaName = "portal";
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
-                options.ConfigureAgencies(sp.GetRequiredService<ReadinessFramework>());
-                options.ConfigureProbes();
-                options.ConfigureOutOfStep();
-                options.ConfigureNotifications();
+                // The Data Protection key ring (sign-in cookies, antiforgery, encrypted secrets) is shared by every feature.
+                options.Schema.For<DataProtectionKey>();
+                foreach (var feature in PortalFeatures.All)
+                {
+                    feature.ConfigureStore(options, sp);
+                }
+
                 return options;
             })
             .UseLightweightSessions();
-
-        builder.Services.AddAgencies();
-        builder.AddProbes(connectionString);
-        builder.AddOutOfStep();
-        builder.AddNotifications();
-        builder.AddDemoSimulator();
-        builder.Services.AddScoped<DemoSeeder>();
-        builder.AddPortalOperations(connectionString);
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
@@ -67,8 +60,23 @@ public static class HostingExtensions
         return builder;
     }
 
+    /// <summary>What every feature may use: the clock, the data source, the change feed, the command runner, outbound HTTP and data protection.</summary>
+    private static void AddKernel(WebApplicationBuilder builder, PortalDatabaseInfo database)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PortalClock>();
+        services.AddSingleton(_ => NpgsqlDataSource.Create(database.ConnectionString));
+        services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<ChangeFeedListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedListener>());
+        services.AddScoped<Kernel.Commands.StreamCommandRunner>();
+        services.AddOutboundHttp();
+        builder.AddPortalDataProtection(database);
+    }
+
     /// <summary>
-    /// Creates what the portal needs in the database and, on the embedded default, loads the demo data. Returns false,
+    /// Creates what the portal needs in the database and lets each feature prepare (the demo loads last). Returns false,
     /// after one line saying what to check, when the database cannot be reached.
     /// </summary>
     public static async Task<bool> PreparePortalAsync(this WebApplication app)
@@ -78,8 +86,8 @@ public static class HostingExtensions
             await PrepareDatabaseAsync(app);
             return true;
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException
-            || e.InnerException is Npgsql.NpgsqlException)
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException
+            || e.InnerException is NpgsqlException)
         {
             var target = app.Services.GetRequiredService<PortalDatabaseInfo>().Parsed;
             await Console.Error.WriteLineAsync(
@@ -91,39 +99,24 @@ public static class HostingExtensions
     private static async Task PrepareDatabaseAsync(WebApplication app)
     {
         var ct = app.Lifetime.ApplicationStopping;
-        await IdentityModule.EnsureIdentitySchemaAsync(app.Services, ct);
-        var store = app.Services.GetRequiredService<IDocumentStore>();
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-
-        await DemoSeeder.EnsureFirstAdminAsync(app.Services, app.Configuration);
-        var embedded = app.Services.GetRequiredService<PortalDatabaseInfo>().Embedded;
-        if (app.Configuration.GetValue("Seed:Demo", embedded))
+        await app.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        foreach (var feature in PortalFeatures.All)
         {
-            await using var scope = app.Services.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct))
-            {
-                // Mark overdue demo scorecards now rather than at the first nightly run; give the demo's flags the history its
-                // generated scorecards imply (month by month), then flag the agencies out of step today.
-                await scope.ServiceProvider.GetRequiredService<StaleScorecardJob>().RunAsync(ct);
-                var evaluator = scope.ServiceProvider.GetRequiredService<FlagEvaluator>();
-                await evaluator.ReplayAsync(DemoSeeder.MonthEnds(app.Services.GetRequiredService<PortalClock>()), ct);
-                await evaluator.EvaluateAllAsync(ct);
-            }
+            await feature.PrepareAsync(app.Services, ct);
         }
 
-        await ProbesModule.PrepareProbesAsync(app.Services, ct);
-        await OutOfStepModule.PrepareOutOfStepAsync(app.Services, ct);
-        await DemoSimulator.StartAsync(app);
-        OperationsModule.ScheduleRecurringJobs(app.Services);
-        ProbesModule.ScheduleRecurringJobs(app.Services);
-        OutOfStepModule.ScheduleRecurringJobs(app.Services);
-        NotificationsModule.ScheduleRecurringJobs(app.Services);
+        var jobs = app.Services.GetRequiredService<Hangfire.IRecurringJobManager>();
+        foreach (var feature in PortalFeatures.All)
+        {
+            feature.ScheduleJobs(jobs);
+        }
+
         if (app.Configuration.GetValue("Jobs:RunServer", true))
         {
-            // Start probing, and evaluate every agency, now rather than at the next scheduled round.
-            var jobs = app.Services.GetRequiredService<Hangfire.IRecurringJobManager>();
-            jobs.Trigger(ProbeDispatcher.RecurringId);
-            jobs.Trigger(FlagEvaluationJob.RecurringId);
+            foreach (var id in PortalFeatures.All.SelectMany(f => f.RunAtStart))
+            {
+                jobs.Trigger(id);
+            }
         }
     }
 
@@ -143,13 +136,11 @@ public static class HostingExtensions
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
-        app.MapPortalOperations();
-        app.MapCultureSwitch();
-        app.MapAccountEndpoints();
-        app.MapAgencyApi();
-        app.MapEndpointApi();
-        app.MapFlagApi();
-        app.MapNotifications();
+        foreach (var feature in PortalFeatures.All)
+        {
+            feature.MapRoutes(app);
+        }
+
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -9,15 +9,16 @@ public static class PortalDatabase
     /// <summary>
     /// Uses <c>ConnectionStrings:Portal</c> when set. Otherwise starts the embedded default: a private PostgreSQL
     /// cluster from this machine's binaries, kept across restarts, stopped with the portal. Returns false (after
-    /// printing one line that says what to install or set) when neither is possible.
+    /// printing one line that says what to install or set) when neither is possible; otherwise the database in use.
     /// </summary>
-    public static async Task<bool> AddPortalDatabaseAsync(this WebApplicationBuilder builder)
+    public static async Task<PortalDatabaseInfo?> AddPortalDatabaseAsync(this WebApplicationBuilder builder)
     {
         var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            builder.Services.AddSingleton(new PortalDatabaseInfo(configured, Embedded: false));
-            return true;
+            var external = new PortalDatabaseInfo(configured, Embedded: false);
+            builder.Services.AddSingleton(external);
+            return external;
         }
 
         using var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
@@ -35,21 +36,16 @@ public static class PortalDatabase
             builder.Configuration[$"ConnectionStrings:{ConnectionStringName}"] = server.ConnectionString;
             builder.Services.AddSingleton(server);
             builder.Services.AddHostedService<EmbeddedPostgresStopper>();
-            builder.Services.AddSingleton(new PortalDatabaseInfo(server.ConnectionString, Embedded: true, server.DataDirectory));
-            return true;
+            var embedded = new PortalDatabaseInfo(server.ConnectionString, Embedded: true, server.DataDirectory);
+            builder.Services.AddSingleton(embedded);
+            return embedded;
         }
         catch (EmbeddedPostgresUnavailableException e)
         {
             await Console.Error.WriteLineAsync($"CoordinationPortal cannot start: {e.Message}");
-            return false;
+            return null;
         }
     }
-}
-
-/// <summary>Where the portal's data lives; <see cref="Embedded"/> is true for the private default cluster (demo data and accounts).</summary>
-public sealed record PortalDatabaseInfo(string ConnectionString, bool Embedded, string? EmbeddedDataDirectory = null)
-{
-    public NpgsqlConnectionStringBuilder Parsed => new(ConnectionString);
 }
 
 /// <summary>Stops the embedded cluster when the portal stops.</summary>

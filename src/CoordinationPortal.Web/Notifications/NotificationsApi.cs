@@ -121,9 +121,9 @@ public static class NotificationsApi
         d.Id, d.Event, d.FlagId, d.AgencyId, d.AgencyName, d.Status, d.MaxAttempts, d.CreatedAt, d.NextAttemptAt, d.FinishedAt,
         d.Attempts.Select(a => new DeliveryAttemptDto(a.Number, a.At, a.DurationMs, a.StatusCode, a.Error, a.Detail, a.ResponseExcerpt, a.Succeeded)).ToList());
 
-    private static IResult NotFound(IStringLocalizer<SharedResource> text) => CommandOutcomeResults.NotFound(text, "Webhooks.NotFound");
+    private static IResult NotFound(IStringLocalizer<SharedResource> text) => OutcomeResults.NotFound(text, "Webhooks.NotFound");
 
     /// <summary>A 400 as the rest of the API answers one, worded by <see cref="WebhookText.Error"/>.</summary>
     private static IResult Invalid(IEnumerable<DomainError> errors, IStringLocalizer<SharedResource> text) =>
-        CommandOutcomeResults.ValidationProblem(errors, e => WebhookText.Error(e.Code, text));
+        OutcomeResults.ValidationProblem(errors, e => WebhookText.Error(e.Code, text));
 }

@@ -27,7 +27,7 @@ public static class WebhookSecretApi
             return change.Result switch
             {
                 SecretChangeResult.Changed => Results.Ok(new WebhookSecretRotatedDto(NotificationsApi.ToDto(change.Subscription!), change.GeneratedSecret)),
-                SecretChangeResult.Invalid => CommandOutcomeResults.ValidationProblem(change.Errors, e => WebhookText.Error(e.Code, text)),
+                SecretChangeResult.Invalid => OutcomeResults.ValidationProblem(change.Errors, e => WebhookText.Error(e.Code, text)),
                 _ => NotFound(text),
             };
         }).DisableAntiforgery();
@@ -43,5 +43,5 @@ public static class WebhookSecretApi
         return hooks;
     }
 
-    private static IResult NotFound(IStringLocalizer<SharedResource> text) => CommandOutcomeResults.NotFound(text, "Webhooks.NotFound");
+    private static IResult NotFound(IStringLocalizer<SharedResource> text) => OutcomeResults.NotFound(text, "Webhooks.NotFound");
 }

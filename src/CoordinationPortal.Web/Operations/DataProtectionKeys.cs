@@ -48,7 +48,7 @@ public static class DataProtectionKeys
     /// endpoint API keys. On the embedded default the portal makes that certificate once, beside its data directory.
     /// Without one on a configured database, keys are stored unencrypted and ASP.NET logs a warning at start-up.
     /// </summary>
-    public static WebApplicationBuilder AddPortalDataProtection(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPortalDataProtection(this WebApplicationBuilder builder, PortalDatabaseInfo database)
     {
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName("CoordinationPortal");
         builder.Services.AddOptions<KeyManagementOptions>()
@@ -56,8 +56,7 @@ public static class DataProtectionKeys
 
         var path = builder.Configuration[CertificatePathSetting];
         var password = builder.Configuration[CertificatePasswordSetting];
-        var database = builder.Services.Select(s => s.ImplementationInstance).OfType<Hosting.PortalDatabaseInfo>().FirstOrDefault();
-        if (string.IsNullOrWhiteSpace(path) && database?.EmbeddedDataDirectory is { Length: > 0 } embedded)
+        if (string.IsNullOrWhiteSpace(path) && database.EmbeddedDataDirectory is { Length: > 0 } embedded)
         {
             path = Path.Combine(embedded, "key-encryption.pfx");
             password = null;

@@ -1,4 +1,4 @@
-using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.Kernel.Features;
 using CoordinationPortal.Web.Identity;
 using Hangfire;
 using Hangfire.Dashboard;
@@ -7,6 +7,14 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace CoordinationPortal.Web.Operations;
+
+/// <summary>Running the portal: Hangfire (jobs and its admin-only dashboard) and the health check.</summary>
+public sealed class OperationsFeature : IPortalFeature
+{
+    public void AddServices(FeatureSetup setup) => setup.Builder.AddPortalOperations(setup.ConnectionString);
+
+    public void MapRoutes(WebApplication app) => app.MapPortalOperations();
+}
 
 public static class OperationsModule
 {
@@ -49,11 +57,6 @@ public static class OperationsModule
         return app;
     }
 
-    public static void ScheduleRecurringJobs(IServiceProvider services)
-    {
-        var jobs = services.GetRequiredService<IRecurringJobManager>();
-        jobs.AddOrUpdate<StaleScorecardJob>(StaleScorecardJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(1));
-    }
 }
 
 /// <summary>Hangfire's dashboard shows job arguments and can delete or trigger jobs: admins only.</summary>

@@ -5,6 +5,7 @@ using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Probes;
 using JasperFx;
 using JasperFx.Events;
+using CoordinationPortal.Web.Kernel.Changes;
 using Marten;
 using Npgsql;
 
@@ -33,12 +34,12 @@ public sealed partial class FlagEvaluator(
     ProbeQueries probes,
     PortalClock clock,
     IEnumerable<IFlagSubscriber> subscribers,
+    ChangeFeed feed,
     ILogger<FlagEvaluator> logger)
 {
     /// <summary>Agencies evaluated per transaction by <see cref="EvaluateAllAsync"/>: bounds the locks one transaction holds.</summary>
     public const int BatchSize = 250;
 
-    private const int LockClass = 727100;
     private const int Attempts = 3;
 
     public async Task<EvaluationSummary> EvaluateAllAsync(CancellationToken ct)
@@ -145,6 +146,11 @@ public sealed partial class FlagEvaluator(
                     stream.AppendOne(change.Event);
                 }
 
+                if (pass.Live)
+                {
+                    feed.Stage(session, new PortalChange(ChangeKinds.Flag, change.FlagId, agency.Id));
+                }
+
                 switch (change.Event)
                 {
                     case FlagRaised:
@@ -208,7 +214,7 @@ public sealed partial class FlagEvaluator(
         await using var command = new NpgsqlCommand(
             "SELECT count(pg_advisory_xact_lock(@class, h)) FROM (SELECT DISTINCT hashtext(x::text) AS h FROM unnest(@ids) AS x ORDER BY 1) AS s",
             connection);
-        command.Parameters.AddWithValue("class", LockClass);
+        command.Parameters.AddWithValue("class", AdvisoryLocks.FlagEvaluationClass);
         command.Parameters.AddWithValue("ids", ids);
         await command.ExecuteScalarAsync(ct);
     }

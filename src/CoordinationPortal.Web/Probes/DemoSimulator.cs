@@ -1,7 +1,7 @@
 using System.Net;
 using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Simulator;
-using CoordinationPortal.Web.Hosting;
+using CoordinationPortal.Web.Kernel.Features;
 using CoordinationPortal.Web.Seeding;
 using Marten;
 
@@ -35,35 +35,34 @@ public static partial class DemoSimulator
         configuration.GetValue("Simulator:Enabled", embedded && configuration.GetValue("Seed:Demo", embedded));
 
     /// <summary>Allowlists the simulator's address before the probe client reads the allowlist.</summary>
-    public static WebApplicationBuilder AddDemoSimulator(this WebApplicationBuilder builder)
+    public static void AllowInProbes(FeatureSetup setup)
     {
-        var embedded = builder.Services.Select(s => s.ImplementationInstance).OfType<PortalDatabaseInfo>().FirstOrDefault()?.Embedded == true;
-        if (Enabled(builder.Configuration, embedded))
+        if (Enabled(setup.Configuration, setup.Database.Embedded))
         {
-            var allow = builder.Configuration.GetSection("Probes:Network:Allow").Get<string[]>() ?? [];
-            builder.Configuration[$"Probes:Network:Allow:{allow.Length}"] = $"{Address(builder.Configuration)}/32";
+            var allow = setup.Configuration.GetSection("Probes:Network:Allow").Get<string[]>() ?? [];
+            setup.Configuration[$"Probes:Network:Allow:{allow.Length}"] = $"{Address(setup.Configuration)}/32";
         }
-
-        return builder;
     }
 
-    public static async Task StartAsync(WebApplication app)
+    public static async Task StartAsync(IServiceProvider services)
     {
-        var embedded = app.Services.GetRequiredService<PortalDatabaseInfo>().Embedded;
-        if (!Enabled(app.Configuration, embedded))
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        var embedded = services.GetRequiredService<PortalDatabaseInfo>().Embedded;
+        if (!Enabled(configuration, embedded))
         {
             return;
         }
 
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CoordinationPortal.DemoSimulator");
-        var address = Address(app.Configuration);
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("CoordinationPortal.DemoSimulator");
+        var address = Address(configuration);
         InferenceSimulator simulator;
         try
         {
             simulator = await InferenceSimulator.StartAsync(new SimulatorOptions
             {
                 Address = address,
-                Port = app.Configuration.GetValue("Simulator:Port", DefaultPort),
+                Port = configuration.GetValue("Simulator:Port", DefaultPort),
             });
         }
         catch (IOException e)
@@ -72,9 +71,9 @@ public static partial class DemoSimulator
             return;
         }
 
-        app.Lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        lifetime.ApplicationStopped.Register(() => simulator.DisposeAsync().AsTask().GetAwaiter().GetResult());
         LogStarted(logger, simulator.BaseAddress);
-        await SeedEndpointsAsync(app.Services, simulator, app.Lifetime.ApplicationStopping);
+        await SeedEndpointsAsync(services, simulator, lifetime.ApplicationStopping);
     }
 
     /// <summary>Registers the demo endpoints that are not registered yet (as the system; idempotent).</summary>

@@ -4,7 +4,7 @@ using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Identity;
 using CoordinationPortal.Web.Localization;
-using CoordinationPortal.Web.Probes.Network;
+using CoordinationPortal.Web.Outbound;
 using CoordinationPortal.Web.Probes.Storage;
 using Marten;
 using Microsoft.Extensions.Localization;

@@ -1,12 +1,9 @@
 using System.Security.Claims;
 using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Probes;
-using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Identity;
-using CoordinationPortal.Web.OutOfStep;
+using CoordinationPortal.Web.Kernel.Changes;
 using CoordinationPortal.Web.Probes.Storage;
-using JasperFx;
-using JasperFx.Events;
 using Marten;
 
 namespace CoordinationPortal.Web.Probes;
@@ -24,17 +21,18 @@ public abstract record ApiKeyChange
 }
 
 /// <summary>
-/// Runs a command against an endpoint's stream. Only admins and the leads of the endpoint's agency may change an
-/// agency's endpoints. The encrypted API key is written in the same transaction as the events, and the probe schedule
-/// follows the registry (registered or resumed: due now; paused or retired: off).
+/// Endpoint commands, through the shared <see cref="StreamCommandRunner"/>. Only admins and the leads of the endpoint's
+/// agency may change an agency's endpoints. The decider decides the API-key events too (a form's new key is a second
+/// command decided after the settings); the encrypted key is staged in the same transaction as those events, and the
+/// probe schedule follows the registry (registered or resumed: due now; paused or retired: off).
 /// </summary>
-public sealed partial class EndpointCommandHandler(
+public sealed class EndpointCommandHandler(
     IDocumentSession session,
+    StreamCommandRunner runner,
     EndpointSecrets secrets,
     ProbeStore probes,
     PortalClock clock,
-    FlagEvaluationRequests flags,
-    ILogger<EndpointCommandHandler> logger)
+    ChangeFeed changes)
 {
     public async Task<CommandOutcome> HandleAsync(
         ClaimsPrincipal user, EndpointCommand command, long? expectedVersion, ApiKeyChange? apiKey, CancellationToken ct)
@@ -57,77 +55,47 @@ public sealed partial class EndpointCommandHandler(
             return await RegisterAsync(user, register with { WithApiKey = apiKey is ApiKeyChange.Replace }, apiKey, ct);
         }
 
-        var stream = await session.Events.FetchForWriting<InferenceEndpoint>(command.EndpointId, ct);
-        var endpoint = stream.Aggregate;
-        if (endpoint is null)
+        // Only the settings form carries an API key field; other commands keep the stored key.
+        EndpointCommand[] commands = (command, apiKey) switch
         {
-            return new CommandOutcome.NotFound();
-        }
+            (ChangeEndpointSettings, ApiKeyChange.Replace) => [command, new SetEndpointApiKey(command.EndpointId, command.By, command.At)],
+            (ChangeEndpointSettings, ApiKeyChange.Remove) => [command, new RemoveEndpointApiKey(command.EndpointId, command.By, command.At)],
+            _ => [command],
+        };
 
-        if (!await MayChangeAsync(user, endpoint.AgencyId, ct))
-        {
-            return new CommandOutcome.Forbidden();
-        }
-
-        // Operators' versions: health and SLO events recorded by the probes do not make an edit conflict.
-        var current = endpoint.RegistryVersion;
-        if (expectedVersion is { } expected && expected != current)
-        {
-            return new CommandOutcome.Conflict(current);
-        }
-
-        var decision = EndpointDecider.Decide(command, endpoint);
-        if (!decision.IsAccepted)
-        {
-            return new CommandOutcome.Invalid(decision.Errors);
-        }
-
-        var events = decision.Events.ToList();
-        if (command is ChangeEndpointSettings)
-        {
-            switch (apiKey)
+        return await runner.RunAsync(
+            new StreamCommand<InferenceEndpoint>(command.EndpointId, command.GetType().Name, command.By, expectedVersion,
+                endpoint => EndpointDecider.DecideAll(commands, endpoint))
             {
-                case ApiKeyChange.Replace key:
-                    secrets.Stage(session, endpoint.Id, key.Key);
-                    events.Add(new EndpointApiKeySet(endpoint.Id, command.By, command.At));
-                    break;
-                case ApiKeyChange.Remove when endpoint.HasApiKey:
-                    EndpointSecrets.StageRemoval(session, endpoint.Id);
-                    events.Add(new EndpointApiKeyRemoved(endpoint.Id, command.By, command.At));
-                    break;
-            }
-        }
-        else if (command is RetireEndpoint)
-        {
-            EndpointSecrets.StageRemoval(session, endpoint.Id);
-        }
+                MayAct = (endpoint, token) => new ValueTask<bool>(MayChangeAsync(user, endpoint.AgencyId, token)),
+                // Operators' versions: health and SLO events recorded by the probes do not make an edit conflict.
+                VersionOf = (endpoint, _) => endpoint.RegistryVersion,
+                Evolve = (endpoint, e) => InferenceEndpoint.Evolve(endpoint, e) ?? endpoint,
+                Stage = (s, endpoint, events) =>
+                {
+                    foreach (var e in events)
+                    {
+                        switch (e)
+                        {
+                            case EndpointApiKeySet when apiKey is ApiKeyChange.Replace key:
+                                secrets.Stage(s, endpoint.Id, key.Key);
+                                break;
+                            case EndpointApiKeyRemoved or EndpointRetired:
+                                EndpointSecrets.StageRemoval(s, endpoint.Id);
+                                break;
+                        }
+                    }
 
-        if (events.Count == 0)
-        {
-            return new CommandOutcome.Accepted(endpoint.Id, current, 0);
-        }
-
-        stream.AppendMany(events);
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (ConcurrencyException)
-        {
-            // Another write reached the stream between reading and saving (an operator, or a health event): the
-            // caller sees a conflict and what the registry version is now.
-            await using var fresh = session.DocumentStore.QuerySession();
-            var now = await fresh.LoadAsync<InferenceEndpoint>(endpoint.Id, ct);
-            return new CommandOutcome.Conflict(now?.RegistryVersion ?? current);
-        }
-
-        var after = events.Aggregate((InferenceEndpoint?)endpoint, InferenceEndpoint.Evolve)!;
-        await probes.ScheduleAsync(after.Id, after.Settings.IntervalSeconds, active: !after.Paused && !after.Retired, ct);
-        LogAppended(command.GetType().Name, endpoint.Id, command.By, events.Count);
-        // New targets, a pause or a retirement change what the endpoint says about its agency's claims.
-        flags.Enqueue(after.AgencyId);
-
-        return new CommandOutcome.Accepted(endpoint.Id, after.RegistryVersion, events.Count);
+                    // New targets, a pause or a retirement change what the endpoint says about its agency's claims.
+                    changes.Stage(s, new PortalChange(ChangeKinds.Endpoint, endpoint.Id, endpoint.AgencyId));
+                },
+                Committed = async (endpoint, events, token) =>
+                {
+                    var after = events.Aggregate((InferenceEndpoint?)endpoint, InferenceEndpoint.Evolve)!;
+                    await probes.ScheduleAsync(after.Id, after.Settings.IntervalSeconds, active: !after.Paused && !after.Retired, token);
+                },
+            },
+            ct);
     }
 
     /// <summary>Admins, and leads of that agency.</summary>
@@ -155,33 +123,23 @@ public sealed partial class EndpointCommandHandler(
         }
 
         var decision = EndpointDecider.Decide(command, null);
-        if (!decision.IsAccepted)
+        var outcome = await runner.StartAsync<InferenceEndpoint>(command.EndpointId, nameof(RegisterEndpoint), command.By, decision, "Endpoint.AlreadyRegistered", ct,
+            s =>
+            {
+                if (apiKey is ApiKeyChange.Replace key)
+                {
+                    secrets.Stage(s, command.EndpointId, key.Key);
+                }
+
+                changes.Stage(s, new PortalChange(ChangeKinds.Endpoint, command.EndpointId, command.AgencyId));
+            });
+        if (outcome is CommandOutcome.Accepted)
         {
-            return new CommandOutcome.Invalid(decision.Errors);
+            var registered = (EndpointRegistered)decision.Events[0];
+            await probes.ScheduleAsync(command.EndpointId, registered.Settings.IntervalSeconds, active: true, ct);
+            return new CommandOutcome.Accepted(command.EndpointId, 1, decision.Events.Count);
         }
 
-        session.Events.StartStream<InferenceEndpoint>(command.EndpointId, decision.Events);
-        if (apiKey is ApiKeyChange.Replace key)
-        {
-            secrets.Stage(session, command.EndpointId, key.Key);
-        }
-
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (Exception e) when (e is ExistingStreamIdCollisionException or ConcurrencyException)
-        {
-            return new CommandOutcome.Invalid([new DomainError("Endpoint.AlreadyRegistered")]);
-        }
-
-        var registered = (EndpointRegistered)decision.Events[0];
-        await probes.ScheduleAsync(command.EndpointId, registered.Settings.IntervalSeconds, active: true, ct);
-        LogAppended(nameof(RegisterEndpoint), command.EndpointId, command.By, decision.Events.Count);
-        flags.Enqueue(command.AgencyId);
-        return new CommandOutcome.Accepted(command.EndpointId, 1, decision.Events.Count);
+        return outcome;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Command} on endpoint {EndpointId} by {User}: {Events} event(s)")]
-    private partial void LogAppended(string command, Guid endpointId, string user, int events);
 }

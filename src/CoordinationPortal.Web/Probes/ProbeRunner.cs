@@ -1,5 +1,5 @@
 using CoordinationPortal.Domain.Probes;
-using CoordinationPortal.Web.OutOfStep;
+using CoordinationPortal.Web.Kernel.Changes;
 using CoordinationPortal.Web.Probes.Engine;
 using CoordinationPortal.Web.Probes.Storage;
 using Marten;
@@ -18,7 +18,7 @@ public sealed partial class ProbeRunner(
     EndpointSecrets secrets,
     IOptions<ProbeOptions> options,
     TimeProvider time,
-    FlagEvaluationRequests flags,
+    ChangeFeed changes,
     ILogger<ProbeRunner> logger)
 {
     /// <summary>"Probe now" (a Hangfire job an operator enqueues): outside the schedule, recorded like any probe.</summary>
@@ -68,8 +68,8 @@ public sealed partial class ProbeRunner(
         var step = Damping.Next(tracker, result.Verdict.State, options.Value.Damping, inMaintenance);
         await ProbeRows.InsertSampleAsync(connection, tx, endpoint.Id, result, inMaintenance, ct);
         await ProbeRows.SaveStatusAsync(connection, tx, endpoint.Id, step.Tracker, result, ct);
+        await changes.StageAsync(connection, tx, new PortalChange(ChangeKinds.ProbeRecorded, endpoint.Id, endpoint.AgencyId), ct);
 
-        var announced = false;
         // The stream's health is the announced one: announce only what it does not already say, so a retry after a
         // failed commit cannot announce the same change twice.
         if (step.ChangedTo is { } changed
@@ -79,17 +79,13 @@ public sealed partial class ProbeRunner(
             await using var session = store.LightweightSession();
             var stream = await session.Events.FetchForWriting<InferenceEndpoint>(endpoint.Id, ct);
             stream.AppendOne(announcement);
+            // A probe-state change: the agency's claimed-vs-measured flag may now hold or clear.
+            changes.Stage(session, new PortalChange(ChangeKinds.EndpointHealth, endpoint.Id, endpoint.AgencyId));
             await session.SaveChangesAsync(ct);
             LogHealthChanged(endpoint.Id, endpoint.Settings.Name, changed, result.Verdict.Reason.Code);
-            announced = true;
         }
 
         await tx.CommitAsync(ct);
-        if (announced)
-        {
-            // A probe-state change: the agency's claimed-vs-measured flag may now hold or clear.
-            flags.Enqueue(endpoint.AgencyId);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Probing endpoint {EndpointId} failed unexpectedly")]

@@ -54,7 +54,7 @@ public sealed partial class DemoSeeder(
     {
         await using var connection = new NpgsqlConnection(configuration.GetConnectionString("Portal"));
         await connection.OpenAsync(ct);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(727002)", connection))
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({AdvisoryLocks.DemoSeed})", connection))
         {
             await lockCommand.ExecuteNonQueryAsync(ct);
         }
@@ -66,7 +66,7 @@ public sealed partial class DemoSeeder(
         }
         finally
         {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(727002)", connection);
+            await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({AdvisoryLocks.DemoSeed})", connection);
             await unlock.ExecuteNonQueryAsync(ct);
         }
     }
@@ -99,8 +99,8 @@ public sealed partial class DemoSeeder(
             return false;
         }
 
-        var file = Path.Combine(FrameworkModule.SeedDataDirectory(configuration), "agencies.json");
-        var document = JsonSerializer.Deserialize<AgencySeedDocument>(await File.ReadAllTextAsync(file, ct), FrameworkModule.SeedJson)
+        var file = Path.Combine(FrameworkFeature.SeedDataDirectory(configuration), "agencies.json");
+        var document = JsonSerializer.Deserialize<AgencySeedDocument>(await File.ReadAllTextAsync(file, ct), FrameworkFeature.SeedJson)
             ?? throw new InvalidOperationException("seed-data/agencies.json is empty.");
         var now = time.GetUtcNow();
         var events = 0;

@@ -393,7 +393,7 @@ public sealed class FlagEvaluationTests(PortalFixture portal)
             await session.SaveChangesAsync();
         }
 
-        Assert.True(await OutOfStepModule.PrepareOutOfStepAsync(Services, CancellationToken.None) >= 1);
+        await new OutOfStepFeature().PrepareAsync(Services, CancellationToken.None);
         await using var check = store.QuerySession();
         Assert.Equal(23, (await check.LoadAsync<AgencyTimeline>(id))!.Entries.Count);
     }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Integration.Tests.Infrastructure;
-using CoordinationPortal.Web.Probes.Network;
+using CoordinationPortal.Web.Outbound;
 
 namespace CoordinationPortal.Integration.Tests.Probes;
 

@@ -2,7 +2,7 @@ using System.Net;
 using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Simulator;
 using CoordinationPortal.Web.Probes.Engine;
-using CoordinationPortal.Web.Probes.Network;
+using CoordinationPortal.Web.Outbound;
 using Microsoft.Extensions.Options;
 
 namespace CoordinationPortal.Integration.Tests.Probes;
@@ -45,7 +45,7 @@ public sealed class SimulatorFixture : IAsyncLifetime
         options ??= FastOptions();
         var allowed = allowlist ?? Allowlist;
         var connector = new ProbeConnector(_ => ValueTask.FromResult(allowed), options.ConnectTimeout);
-        var http = new HttpClient(ProbeEngine.CreateHandler(connector)) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(OutboundHttp.CreateHandler(connector)) { Timeout = Timeout.InfiniteTimeSpan };
         return new ProbeEngine(http, Options.Create(options), TimeProvider.System);
     }
 

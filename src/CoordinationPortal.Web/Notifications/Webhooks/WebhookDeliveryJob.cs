@@ -161,22 +161,15 @@ public sealed partial class WebhookDeliveryJob(
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, Guid deliveryId, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = LockKey(deliveryId) });
+        command.Parameters.Add(new NpgsqlParameter { Value = AdvisoryLocks.WebhookDelivery(deliveryId) });
         return await command.ExecuteScalarAsync(ct) is true;
     }
 
     private static async Task UnlockAsync(NpgsqlConnection connection, Guid deliveryId)
     {
         await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = LockKey(deliveryId) });
+        command.Parameters.Add(new NpgsqlParameter { Value = AdvisoryLocks.WebhookDelivery(deliveryId) });
         await command.ExecuteScalarAsync(CancellationToken.None);
-    }
-
-    private static long LockKey(Guid id)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        id.TryWriteBytes(bytes);
-        return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]);
     }
 
     [LoggerMessage(Level = LogLevel.Information,

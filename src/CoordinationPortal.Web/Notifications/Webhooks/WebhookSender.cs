@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
-using CoordinationPortal.Web.Probes.Network;
+using CoordinationPortal.Web.Outbound;
 using Microsoft.Extensions.Options;
 
 namespace CoordinationPortal.Web.Notifications.Webhooks;

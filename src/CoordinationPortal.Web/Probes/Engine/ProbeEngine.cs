@@ -6,7 +6,7 @@ using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using CoordinationPortal.Domain.Probes;
-using CoordinationPortal.Web.Probes.Network;
+using CoordinationPortal.Web.Outbound;
 using Microsoft.Extensions.Options;
 
 namespace CoordinationPortal.Web.Probes.Engine;
@@ -41,25 +41,6 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
     /// <summary>The completion request body, serialised once per protocol and model (probes repeat it every interval).</summary>
     private byte[] CompletionBody(ServerProtocol protocol, string model) =>
         bodies.GetOrAdd((protocol.Kind, model), key => JsonSerializer.SerializeToUtf8Bytes(protocol.CompletionBody(key.Item2, o.Prompt, o.MaxTokens), BodyJson));
-
-    /// <summary>
-    /// The handler every probe request goes through: connections stay warm between probes of an endpoint (so cold and
-    /// warm timings can be told apart), every connection — redirects included — passes the connect-time SSRF check, no
-    /// proxy, no cookies, no decompression (the byte cap counts what came over the wire).
-    /// </summary>
-    public static SocketsHttpHandler CreateHandler(ProbeConnector connector) => new()
-    {
-        ConnectCallback = connector.ConnectAsync,
-        UseProxy = false,
-        UseCookies = false,
-        AllowAutoRedirect = true,
-        MaxAutomaticRedirections = 3,
-        AutomaticDecompression = DecompressionMethods.None,
-        MaxResponseHeadersLength = 64,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-        PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-        MaxConnectionsPerServer = 16,
-    };
 
     public async Task<ProbeResult> ProbeAsync(ProbeTarget target, CancellationToken ct)
     {

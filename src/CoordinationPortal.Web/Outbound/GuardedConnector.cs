@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using CoordinationPortal.Domain.Probes;
 using Marten;
 
-namespace CoordinationPortal.Web.Probes.Network;
+namespace CoordinationPortal.Web.Outbound;
 
 /// <summary>An admin's exception to the SSRF rules: a network probes may reach although it is private or local.</summary>
 public sealed record AllowlistEntry(string Cidr, string Note, string By, DateTimeOffset At);

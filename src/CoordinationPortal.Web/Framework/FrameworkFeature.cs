@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CoordinationPortal.Domain;
 using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Framework;
+using CoordinationPortal.Web.Kernel.Features;
 
 namespace CoordinationPortal.Web.Framework;
 
@@ -24,8 +25,11 @@ public sealed record ReferenceData(
         items.FirstOrDefault(i => string.Equals(i.Code, code, StringComparison.OrdinalIgnoreCase))?.Name.For(language) ?? code;
 }
 
-public static class FrameworkModule
+/// <summary>The readiness framework and the reference names (kinds, sectors, jurisdictions), read from <c>seed-data/</c>.</summary>
+public sealed class FrameworkFeature : IPortalFeature
 {
+    public void AddServices(FeatureSetup setup) => AddReadinessFramework(setup.Builder);
+
     internal static readonly JsonSerializerOptions SeedJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
@@ -38,7 +42,7 @@ public static class FrameworkModule
             ? configured
             : Path.Combine(AppContext.BaseDirectory, "seed-data");
 
-    public static WebApplicationBuilder AddReadinessFramework(this WebApplicationBuilder builder)
+    private static void AddReadinessFramework(WebApplicationBuilder builder)
     {
         var directory = SeedDataDirectory(builder.Configuration);
         var frameworkFile = builder.Configuration["Framework:File"] is { Length: > 0 } f
@@ -50,6 +54,5 @@ public static class FrameworkModule
             ?? throw new InvalidOperationException("seed-data/reference.json is empty.");
         builder.Services.AddSingleton(framework);
         builder.Services.AddSingleton(reference);
-        return builder;
     }
 }

@@ -1,7 +1,7 @@
 using CoordinationPortal.Domain.Probes;
 using Marten;
 
-namespace CoordinationPortal.Web.Probes.Network;
+namespace CoordinationPortal.Web.Outbound;
 
 /// <summary>What an admin sees of the allowlist: configured entries (read-only) and their own.</summary>
 public sealed record AllowlistView(IReadOnlyList<string> Configured, IReadOnlyList<AllowlistEntry> Entries);

@@ -2,6 +2,8 @@ using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Framework;
+using CoordinationPortal.Web.Kernel.Changes;
+using CoordinationPortal.Web.Kernel.Features;
 using Hangfire;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
@@ -10,44 +12,48 @@ using Marten.Events.Aggregation;
 
 namespace CoordinationPortal.Web.OutOfStep;
 
-public static class OutOfStepModule
+/// <summary>
+/// Out-of-step detection: the rules, one stream per flag, the evaluator and its triggers. Evaluation follows the change
+/// feed (scorecards, endpoints, probe windows) rather than being called by the features that change them.
+/// </summary>
+public sealed class OutOfStepFeature : IPortalFeature
 {
     /// <summary>The rules in force, from <c>seed-data/out-of-step-rules.json</c> (or <c>OutOfStep:RulesFile</c>).</summary>
-    public static WebApplicationBuilder AddOutOfStep(this WebApplicationBuilder builder)
+    public void AddServices(FeatureSetup setup)
     {
-        var file = builder.Configuration["OutOfStep:RulesFile"] is { Length: > 0 } configured
+        var file = setup.Configuration["OutOfStep:RulesFile"] is { Length: > 0 } configured
             ? configured
-            : Path.Combine(FrameworkModule.SeedDataDirectory(builder.Configuration), "out-of-step-rules.json");
-        builder.Services.AddSingleton(RuleSetParser.Parse(File.ReadAllText(file)));
-        builder.Services.AddScoped<FlagEvaluator>();
-        builder.Services.AddScoped<FlagEvaluationJob>();
-        builder.Services.AddSingleton<FlagEvaluationRequests>();
-        builder.Services.AddHostedService<FlagEvaluationWorker>();
-        builder.Services.AddScoped<FlagQueries>();
-        builder.Services.AddScoped<FlagCommandHandler>();
-        builder.Services.AddSingleton<RuleTitles>();
-        builder.Services.AddScoped<FlagRollupQueries>();
-        builder.Services.AddScoped<Pages.FlagText>();
-        return builder;
+            : Path.Combine(FrameworkFeature.SeedDataDirectory(setup.Configuration), "out-of-step-rules.json");
+        var services = setup.Services;
+        services.AddSingleton(RuleSetParser.Parse(File.ReadAllText(file)));
+        services.AddScoped<FlagEvaluator>();
+        services.AddScoped<FlagEvaluationJob>();
+        services.AddSingleton<FlagEvaluationRequests>();
+        services.AddHostedService<FlagEvaluationWorker>();
+        services.AddSingleton<IChangeSubscriber, FlagEvaluationTrigger>();
+        services.AddScoped<FlagQueries>();
+        services.AddScoped<FlagCommandHandler>();
+        services.AddSingleton<RuleTitles>();
+        services.AddScoped<FlagRollupQueries>();
+        services.AddScoped<Pages.FlagText>();
     }
 
     /// <summary>
     /// One stream per flag, with an inline snapshot the board and the agency page read; and each agency's assessment
     /// timeline, kept inline from its stream, which is what the rules read.
     /// </summary>
-    public static StoreOptions ConfigureOutOfStep(this StoreOptions options)
+    public void ConfigureStore(StoreOptions options, IServiceProvider services)
     {
         options.Projections.Add(new FlagSnapshotProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new AgencyTimelineProjection(), ProjectionLifecycle.Inline);
         options.Schema.For<Flag>().Index(x => x.AgencyId).Index(x => x.Status);
         options.Events.AddEventTypes([typeof(FlagRaised), typeof(FlagUpdated), typeof(FlagAcknowledged), typeof(FlagResolved)]);
-        return options;
     }
 
     /// <summary>
     /// Builds the timeline of any agency that has none (a database written before timelines existed), from its stream.
     /// </summary>
-    public static async Task<int> PrepareOutOfStepAsync(IServiceProvider services, CancellationToken ct)
+    public async Task PrepareAsync(IServiceProvider services, CancellationToken ct)
     {
         var store = services.GetRequiredService<IDocumentStore>();
         await using var session = store.LightweightSession();
@@ -64,12 +70,15 @@ public static class OutOfStepModule
         }
 
         await session.SaveChangesAsync(ct);
-        return missing.Count;
     }
 
-    public static void ScheduleRecurringJobs(IServiceProvider services) =>
-        services.GetRequiredService<IRecurringJobManager>()
-            .AddOrUpdate<FlagEvaluationJob>(FlagEvaluationJob.RecurringId, j => j.RunAsync(CancellationToken.None), "*/10 * * * *");
+    public void ScheduleJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<FlagEvaluationJob>(FlagEvaluationJob.RecurringId, j => j.RunAsync(CancellationToken.None), "*/10 * * * *");
+
+    /// <summary>Evaluate every agency now rather than at the next round.</summary>
+    public IReadOnlyList<string> RunAtStart => [FlagEvaluationJob.RecurringId];
+
+    public void MapRoutes(WebApplication app) => app.MapFlagApi();
 }
 
 /// <summary>

@@ -1,33 +1,39 @@
 using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Framework;
 using JasperFx.Events.Projections;
+using Hangfire;
+using CoordinationPortal.Web.Kernel.Features;
 using Marten;
 
 namespace CoordinationPortal.Web.Agencies;
 
-public static class AgenciesModule
+/// <summary>Agencies and their scorecards: one stream per agency, the portfolio, assessment and review.</summary>
+public sealed class AgenciesFeature : IPortalFeature
 {
-    public static IServiceCollection AddAgencies(this IServiceCollection services)
+    public void AddServices(FeatureSetup setup)
     {
-        services.AddScoped<AgencyCommandHandler>();
-        services.AddScoped<AgencyQueries>();
-        services.AddScoped<StaleScorecardJob>();
-        return services;
+        setup.Services.AddScoped<AgencyCommandHandler>();
+        setup.Services.AddScoped<AgencyQueries>();
+        setup.Services.AddScoped<StaleScorecardJob>();
     }
 
     /// <summary>One stream per agency; its scorecard and its portfolio row are projected in the same transaction as the append.</summary>
-    public static StoreOptions ConfigureAgencies(this StoreOptions options, ReadinessFramework framework)
+    public void ConfigureStore(StoreOptions options, IServiceProvider services)
     {
         options.Projections.Add(new AgencySnapshotProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new AgencySummaryProjection(framework), ProjectionLifecycle.Inline);
+        options.Projections.Add(new AgencySummaryProjection(services.GetRequiredService<ReadinessFramework>()), ProjectionLifecycle.Inline);
         options.Schema.For<AgencySummary>().Index(x => x.Sector).Index(x => x.Jurisdiction);
         options.Events.AddEventTypes([
             typeof(AgencyRegistered), typeof(AgencyDetailsUpdated), typeof(AgencyLeadAssigned), typeof(AgencyLeadRemoved),
             typeof(IndicatorAssessed), typeof(AssessmentsSubmittedForReview), typeof(AssessmentApproved),
             typeof(AssessmentReturned), typeof(ScorecardMarkedStale),
         ]);
-        return options;
     }
+
+    public void ScheduleJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<StaleScorecardJob>(StaleScorecardJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(1));
+
+    public void MapRoutes(WebApplication app) => app.MapAgencyApi();
 }
 
 /// <summary>

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using CoordinationPortal.Domain.Probes;
 
-namespace CoordinationPortal.Web.Probes.Network;
+namespace CoordinationPortal.Web.Outbound;
 
 /// <summary>
 /// What went wrong on the wire when a request to an outside server failed, for the probe engine's reasons and the

@@ -1,8 +1,8 @@
 using CoordinationPortal.Domain.Probes;
-using CoordinationPortal.Web.Operations;
-using CoordinationPortal.Web.OutOfStep;
+using CoordinationPortal.Web.Kernel.Changes;
+using CoordinationPortal.Web.Kernel.Features;
+using CoordinationPortal.Web.Outbound;
 using CoordinationPortal.Web.Probes.Engine;
-using CoordinationPortal.Web.Probes.Network;
 using CoordinationPortal.Web.Probes.Storage;
 using Hangfire;
 using JasperFx.Events;
@@ -14,66 +14,59 @@ using Npgsql;
 
 namespace CoordinationPortal.Web.Probes;
 
-public static class ProbesModule
+/// <summary>
+/// Live inference health probes: the endpoint registry (one stream per endpoint), the probe tables, the dispatcher and
+/// the maintenance job. Its outbound requests go through the kernel's guarded client (<see cref="OutboundHttp"/>).
+/// </summary>
+public sealed class ProbesFeature : IPortalFeature
 {
-    public static WebApplicationBuilder AddProbes(this WebApplicationBuilder builder, string connectionString)
+    public void AddServices(FeatureSetup setup)
     {
-        var services = builder.Services;
-        services.AddOptions<ProbeOptions>().Bind(builder.Configuration.GetSection(ProbeOptions.Section));
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        var services = setup.Services;
+        services.AddOptions<ProbeOptions>().Bind(setup.Configuration.GetSection(ProbeOptions.Section));
         services.AddSingleton<ProbeStore>();
-        services.AddSingleton<ProbeAllowlistCache>();
-        builder.AddPortalDataProtection();
 
-        // One pooled client for every probe (see ProbeEngine.CreateHandler); no client-wide timeout: the engine sets
-        // connect, headers and stream limits itself.
-        services.AddHttpClient<ProbeEngine>(ProbeEngine.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp =>
-            {
-                var o = sp.GetRequiredService<IOptions<ProbeOptions>>().Value;
-                var allowlist = sp.GetRequiredService<ProbeAllowlistCache>();
-                return ProbeEngine.CreateHandler(new ProbeConnector(allowlist.CurrentAsync, o.ConnectTimeout));
-            })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // One pooled client for every probe; no client-wide timeout: the engine sets connect, headers and stream limits itself.
+        services.AddGuardedHttpClient<ProbeEngine>(ProbeEngine.ClientName, sp => sp.GetRequiredService<IOptions<ProbeOptions>>().Value.ConnectTimeout);
 
         services.AddScoped<EndpointSecrets>();
         services.AddScoped<EndpointCommandHandler>();
         services.AddScoped<ProbeRunner>();
         services.AddScoped<ProbeQueries>();
         services.AddScoped<ProbeReasonText>();
-        services.AddScoped<ProbeAllowlistAdmin>();
         services.AddScoped<ProbeMaintenanceJob>();
         services.AddSingleton<ProbeDispatcher>();
-        return builder;
+        DemoSimulator.AllowInProbes(setup);
     }
 
-    /// <summary>One stream per endpoint with an inline snapshot; the encrypted keys, the allowlist and the Data Protection key ring are documents.</summary>
-    public static StoreOptions ConfigureProbes(this StoreOptions options)
+    /// <summary>One stream per endpoint with an inline snapshot; the encrypted keys and the allowlist are documents.</summary>
+    public void ConfigureStore(StoreOptions options, IServiceProvider services)
     {
         options.Projections.Add(new EndpointSnapshotProjection(), ProjectionLifecycle.Inline);
         options.Schema.For<InferenceEndpoint>().Index(x => x.AgencyId);
         options.Schema.For<EndpointSecret>();
         options.Schema.For<ProbeAllowlist>();
-        options.Schema.For<DataProtectionKey>();
         options.Events.AddEventTypes([
             typeof(EndpointRegistered), typeof(EndpointSettingsChanged), typeof(EndpointApiKeySet), typeof(EndpointApiKeyRemoved),
             typeof(EndpointPaused), typeof(EndpointResumed), typeof(MaintenanceWindowScheduled), typeof(MaintenanceWindowCancelled),
             typeof(EndpointRetired), typeof(EndpointWentDown), typeof(EndpointDegraded), typeof(EndpointRecovered), typeof(EndpointCameUp),
             typeof(SloBreached), typeof(SloRestored),
         ]);
-        return options;
     }
 
-    public static Task PrepareProbesAsync(IServiceProvider services, CancellationToken ct) =>
+    public Task PrepareAsync(IServiceProvider services, CancellationToken ct) =>
         ProbeSchema.EnsureAsync(services.GetRequiredService<NpgsqlDataSource>(), ct);
 
-    public static void ScheduleRecurringJobs(IServiceProvider services)
+    public void ScheduleJobs(IRecurringJobManager jobs)
     {
-        var jobs = services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<ProbeDispatcher>(ProbeDispatcher.RecurringId, d => d.RunRoundAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<ProbeMaintenanceJob>(ProbeMaintenanceJob.RecurringId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
     }
+
+    /// <summary>Start probing now rather than at the next minute.</summary>
+    public IReadOnlyList<string> RunAtStart => [ProbeDispatcher.RecurringId];
+
+    public void MapRoutes(WebApplication app) => app.MapEndpointApi();
 }
 
 /// <summary>Folds an endpoint's stream through the domain's <see cref="InferenceEndpoint.Evolve"/>.</summary>
@@ -92,7 +85,7 @@ public sealed partial class ProbeMaintenanceJob(
     ProbeStore probes,
     IOptions<ProbeOptions> options,
     TimeProvider time,
-    FlagEvaluator flags,
+    ChangeFeed changes,
     ILogger<ProbeMaintenanceJob> logger)
 {
     public const string RecurringId = "probes-maintenance";
@@ -108,8 +101,8 @@ public sealed partial class ProbeMaintenanceJob(
 
         var announced = await AnnounceSloChangesAsync(endpoints.Where(e => !e.Retired && !e.Paused).ToList(), o.AlertWindow, ct);
 
-        // The 7-day reports move with every sample: re-evaluate the agencies whose endpoints are measured.
-        await flags.EvaluateAsync([.. endpoints.Where(e => !e.Retired).Select(e => e.AgencyId).Distinct()], ct);
+        // The 7-day windows moved: whoever reads them (out-of-step evaluation, open pages) hears it.
+        await changes.PublishAsync(new PortalChange(ChangeKinds.ProbeWindows, Guid.Empty), ct);
         LogRan(hours, purged, announced);
     }
 
@@ -135,6 +128,7 @@ public sealed partial class ProbeMaintenanceJob(
             {
                 var stream = await session.Events.FetchForWriting<InferenceEndpoint>(endpoint.Id, ct);
                 stream.AppendMany(events);
+                changes.Stage(session, new PortalChange(ChangeKinds.EndpointHealth, endpoint.Id, endpoint.AgencyId));
                 announced += events.Count;
             }
         }

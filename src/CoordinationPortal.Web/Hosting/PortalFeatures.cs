@@ -1,0 +1,33 @@
+using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.Framework;
+using CoordinationPortal.Web.Identity;
+using CoordinationPortal.Web.Kernel.Features;
+using CoordinationPortal.Web.Localization;
+using CoordinationPortal.Web.Notifications;
+using CoordinationPortal.Web.Operations;
+using CoordinationPortal.Web.OutOfStep;
+using CoordinationPortal.Web.Probes;
+using CoordinationPortal.Web.Seeding;
+
+namespace CoordinationPortal.Web.Hosting;
+
+/// <summary>
+/// Every feature of the portal, in the order the host walks them. A new feature is one line here; everything else it
+/// needs lives in its own folder (see docs/architecture.md, "Adding a feature").
+/// </summary>
+public static class PortalFeatures
+{
+    public static IReadOnlyList<IPortalFeature> All { get; } =
+    [
+        new LocalizationFeature(),
+        new FrameworkFeature(),
+        new IdentityFeature(),
+        new OperationsFeature(),
+        new AgenciesFeature(),
+        new ProbesFeature(),
+        new OutOfStepFeature(),
+        new NotificationsFeature(),
+        // Last: it writes the demo through the features above.
+        new DemoFeature(),
+    ];
+}

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Marten;
+using Npgsql;
+
+namespace CoordinationPortal.Web.Kernel.Changes;
+
+/// <summary>
+/// The post-commit change feed. Publishing is a PostgreSQL <c>NOTIFY</c>: staged in a Marten session it is sent only if
+/// that transaction commits (so nothing is announced for a rolled-back write), and every portal process on the database
+/// hears it through <see cref="ChangeFeedListener"/>, this one included. Delivery goes to the features' registered
+/// <see cref="IChangeSubscriber"/>s and to live subscriptions (open pages).
+/// </summary>
+public sealed partial class ChangeFeed(NpgsqlDataSource dataSource, IServiceProvider services, ILogger<ChangeFeed> logger)
+{
+    /// <summary>The PostgreSQL channel every portal process listens on.</summary>
+    public const string Channel = "portal_changes";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly ConcurrentDictionary<long, Subscription> _live = new();
+    private long _nextId;
+    private IChangeSubscriber[]? _subscribers;
+
+    /// <summary>This process, as named in the notices it sends.</summary>
+    public Guid Origin { get; } = Guid.NewGuid();
+
+    /// <summary>Announces <paramref name="change"/> when <paramref name="session"/>'s transaction commits, and not otherwise.</summary>
+    public void Stage(IDocumentSession session, PortalChange change) =>
+        session.QueueSqlCommand("SELECT pg_notify(?, ?)", Channel, Payload(change));
+
+    /// <summary>Announces <paramref name="change"/> inside an Npgsql transaction of the caller's (sent if it commits).</summary>
+    public async Task StageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PortalChange change, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = Channel });
+        command.Parameters.Add(new NpgsqlParameter { Value = Payload(change) });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Announces <paramref name="change"/> now, for a write that is already committed.</summary>
+    public async Task PublishAsync(PortalChange change, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await StageAsync(connection, null, change, ct);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="onChange"/> for every change <paramref name="filter"/> accepts until the returned handle is
+    /// disposed. The callback runs on the feed's thread: it must be quick (e.g. signal a page to reload).
+    /// </summary>
+    public IDisposable Subscribe(Func<PortalChange, bool> filter, Action<PortalChange> onChange)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        _live[id] = new Subscription(filter, onChange);
+        return new Unsubscriber(this, id);
+    }
+
+    /// <summary>Delivers one change to every subscriber; one that throws is logged and the rest still hear it.</summary>
+    internal async Task DeliverAsync(PortalChange change, CancellationToken ct)
+    {
+        _subscribers ??= [.. services.GetServices<IChangeSubscriber>()];
+        foreach (var subscriber in _subscribers)
+        {
+            try
+            {
+                await subscriber.OnChangeAsync(change, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                LogSubscriberFailed(e, subscriber.GetType().Name, change.Kind, change.SubjectId);
+            }
+        }
+
+        foreach (var subscription in _live.Values)
+        {
+            try
+            {
+                if (subscription.Filter(change))
+                {
+                    subscription.OnChange(change);
+                }
+            }
+            catch (Exception e)
+            {
+                LogSubscriberFailed(e, "live page", change.Kind, change.SubjectId);
+            }
+        }
+    }
+
+    /// <summary>Reads a notice's payload; null when it is not one (another program on the channel), which is ignored.</summary>
+    internal PortalChange? Parse(string payload)
+    {
+        try
+        {
+            var notice = JsonSerializer.Deserialize<Notice>(payload, Json);
+            return notice is { K.Length: > 0 }
+                ? new PortalChange(notice.K, notice.S, notice.A) { FromThisProcess = notice.O == Origin }
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private string Payload(PortalChange change) => JsonSerializer.Serialize(new Notice(change.Kind, change.SubjectId, change.AgencyId, Origin), Json);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Change subscriber {Subscriber} failed on {Kind} {SubjectId}")]
+    private partial void LogSubscriberFailed(Exception e, string subscriber, string kind, Guid subjectId);
+
+    /// <summary>The wire form: short names keep a notice far below PostgreSQL's 8,000-byte payload limit.</summary>
+    private sealed record Notice(string K, Guid S, Guid? A, Guid O);
+
+    private sealed record Subscription(Func<PortalChange, bool> Filter, Action<PortalChange> OnChange);
+
+    private sealed class Unsubscriber(ChangeFeed feed, long id) : IDisposable
+    {
+        public void Dispose() => feed._live.TryRemove(id, out _);
+    }
+}

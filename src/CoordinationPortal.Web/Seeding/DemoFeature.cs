@@ -1,0 +1,37 @@
+using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.Kernel.Features;
+using CoordinationPortal.Web.OutOfStep;
+using CoordinationPortal.Web.Probes;
+
+namespace CoordinationPortal.Web.Seeding;
+
+/// <summary>
+/// The first administrator of a fresh database, and on the embedded default the demo: agencies with their history, the
+/// demo accounts, flags replayed over that history, and the simulator with its endpoints. Last in the feature list,
+/// since it writes through the others.
+/// </summary>
+public sealed class DemoFeature : IPortalFeature
+{
+    public void AddServices(FeatureSetup setup) => setup.Services.AddScoped<DemoSeeder>();
+
+    public async Task PrepareAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        await DemoSeeder.EnsureFirstAdminAsync(services, configuration);
+        if (configuration.GetValue("Seed:Demo", services.GetRequiredService<PortalDatabaseInfo>().Embedded))
+        {
+            await using var scope = services.CreateAsyncScope();
+            if (await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct))
+            {
+                // Mark overdue demo scorecards now rather than at the first nightly run; give the demo's flags the history
+                // its generated scorecards imply (month by month), then flag the agencies out of step today.
+                await scope.ServiceProvider.GetRequiredService<StaleScorecardJob>().RunAsync(ct);
+                var evaluator = scope.ServiceProvider.GetRequiredService<FlagEvaluator>();
+                await evaluator.ReplayAsync(DemoSeeder.MonthEnds(services.GetRequiredService<PortalClock>()), ct);
+                await evaluator.EvaluateAllAsync(ct);
+            }
+        }
+
+        await DemoSimulator.StartAsync(services);
+    }
+}

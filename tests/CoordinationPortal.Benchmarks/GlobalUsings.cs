@@ -1,0 +1,2 @@
+global using CoordinationPortal.Web.Kernel;
+global using CoordinationPortal.Web.Kernel.Commands;
