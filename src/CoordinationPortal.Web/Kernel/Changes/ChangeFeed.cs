@@ -30,8 +30,13 @@ public sealed partial class ChangeFeed(NpgsqlDataSource dataSource, IServiceProv
     public Guid Origin { get; } = Guid.NewGuid();
 
     /// <summary>Announces <paramref name="change"/> when <paramref name="session"/>'s transaction commits, and not otherwise.</summary>
+    /// <remarks>
+    /// A <c>NOTIFY</c> statement, not <c>SELECT pg_notify(...)</c>: Marten reads its batch's result sets in order, and a
+    /// statement that returns one would be read in place of the next operation's. NOTIFY takes no parameters; the
+    /// payload is the feed's own JSON (kind constants and ids), quoted as a literal.
+    /// </remarks>
     public void Stage(IDocumentSession session, PortalChange change) =>
-        session.QueueSqlCommand("SELECT pg_notify(?, ?)", Channel, Payload(change));
+        session.QueueSqlCommand($"NOTIFY {Channel}, '{Payload(change).Replace("'", "''", StringComparison.Ordinal)}'");
 
     /// <summary>Announces <paramref name="change"/> inside an Npgsql transaction of the caller's (sent if it commits).</summary>
     public async Task StageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PortalChange change, CancellationToken ct)
