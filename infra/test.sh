@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of CoordinationPortal: domain, integration (a throwaway embedded PostgreSQL) and browser
-# (Debian's Chromium). Installs Chromium and the Noto fonts when missing (needs root or sudo on Debian).
+# Runs every test of CoordinationPortal: domain, the embedded PostgreSQL launcher, integration (a throwaway embedded
+# PostgreSQL) and browser (Debian's Chromium). Installs Chromium and the Noto fonts when missing (needs root or sudo on Debian).
 # Ends with one plain line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +24,8 @@ results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 dotnet build CoordinationPortal.sln -c Release -nologo -v quiet
 status=0
-for project in tests/CoordinationPortal.Domain.Tests tests/CoordinationPortal.Integration.Tests tests/CoordinationPortal.Browser.Tests; do
+for project in tests/CoordinationPortal.Domain.Tests tests/CoordinationPortal.EmbeddedPostgres.Tests \
+    tests/CoordinationPortal.Integration.Tests tests/CoordinationPortal.Browser.Tests; do
   name="$(basename "$project")"
   dotnet test "$project" -c Release --no-build -nologo \
     --results-directory "$results" --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" || status=1

@@ -3,13 +3,15 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using CoordinationPortal.Tests.Support;
-using CoordinationPortal.Web.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CoordinationPortal.Benchmarks;
+
+// Inside the namespace: a using at the top of the file would lose to the namespace CoordinationPortal.EmbeddedPostgres.
+using CoordinationPortal.EmbeddedPostgres;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/CoordinationPortal.Benchmarks -- [--quick]</c>: starts a throwaway

@@ -6,13 +6,15 @@ using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Tests.Support;
 using CoordinationPortal.Web.Agencies;
-using CoordinationPortal.Web.Hosting;
 using CoordinationPortal.Web.OutOfStep;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CoordinationPortal.Benchmarks;
+
+// Inside the namespace: a using at the top of the file would lose to the namespace CoordinationPortal.EmbeddedPostgres.
+using CoordinationPortal.EmbeddedPostgres;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/CoordinationPortal.Benchmarks -- flags [--quick]</c>: 1,000 agencies with

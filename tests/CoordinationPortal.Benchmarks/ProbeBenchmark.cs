@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Tests.Support;
-using CoordinationPortal.Web.Hosting;
 using CoordinationPortal.Web.Probes;
 using CoordinationPortal.Web.Probes.Engine;
 using CoordinationPortal.Web.Outbound;
@@ -17,6 +16,9 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CoordinationPortal.Benchmarks;
+
+// Inside the namespace: a using at the top of the file would lose to the namespace CoordinationPortal.EmbeddedPostgres.
+using CoordinationPortal.EmbeddedPostgres;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/CoordinationPortal.Benchmarks -- probes [--quick]</c>. The simulator runs as

@@ -1,7 +1,6 @@
 using System.Net;
 using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Simulator;
-using CoordinationPortal.Web.Hosting;
 using CoordinationPortal.Tests.Support;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -10,6 +9,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 
 namespace CoordinationPortal.Browser.Tests;
+
+// Inside the namespace: a using at the top of the file would lose to the namespace CoordinationPortal.EmbeddedPostgres.
+using CoordinationPortal.EmbeddedPostgres;
 
 /// <summary>
 /// The real portal on Kestrel (loopback), on its own throwaway embedded PostgreSQL with the demo seed, driven by

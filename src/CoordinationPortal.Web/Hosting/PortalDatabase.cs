@@ -2,6 +2,10 @@ using Npgsql;
 
 namespace CoordinationPortal.Web.Hosting;
 
+// Inside the namespace on purpose: from within CoordinationPortal.*, a using at the top of the file loses to the
+// namespace CoordinationPortal.EmbeddedPostgres itself, and "EmbeddedPostgres" would name the namespace, not the class.
+using CoordinationPortal.EmbeddedPostgres;
+
 public static class PortalDatabase
 {
     public const string ConnectionStringName = "Portal";

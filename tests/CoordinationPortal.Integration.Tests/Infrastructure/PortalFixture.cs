@@ -1,11 +1,13 @@
 using System.Net;
 using CoordinationPortal.Simulator;
 using CoordinationPortal.Tests.Support;
-using CoordinationPortal.Web.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CoordinationPortal.Integration.Tests.Infrastructure;
+
+// Inside the namespace: a using at the top of the file would lose to the namespace CoordinationPortal.EmbeddedPostgres.
+using CoordinationPortal.EmbeddedPostgres;
 
 /// <summary>
 /// One throwaway PostgreSQL cluster (the same embedded launcher the portal uses) and one portal on it, seeded with
