@@ -118,7 +118,7 @@ public sealed partial class StreamCommandRunner(IDocumentSession session, ILogge
         {
             await session.SaveChangesAsync(ct);
         }
-        catch (Exception e) when (e is ExistingStreamIdCollisionException or ConcurrencyException)
+        catch (Exception e) when (e is ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException or ConcurrencyException)
         {
             return new CommandOutcome.Invalid([new DomainError(duplicateCode)]);
         }
