@@ -36,7 +36,6 @@ public sealed class ProbesFeature : IPortalFeature
         services.AddScoped<ProbeReasonText>();
         services.AddScoped<ProbeMaintenanceJob>();
         services.AddSingleton<ProbeDispatcher>();
-        DemoSimulator.AllowInProbes(setup);
     }
 
     /// <summary>One stream per endpoint with an inline snapshot; the encrypted keys and the allowlist are documents.</summary>

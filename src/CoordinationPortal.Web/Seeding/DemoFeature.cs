@@ -1,7 +1,6 @@
 using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Kernel.Features;
 using CoordinationPortal.Web.OutOfStep;
-using CoordinationPortal.Web.Probes;
 
 namespace CoordinationPortal.Web.Seeding;
 
@@ -12,7 +11,12 @@ namespace CoordinationPortal.Web.Seeding;
 /// </summary>
 public sealed class DemoFeature : IPortalFeature
 {
-    public void AddServices(FeatureSetup setup) => setup.Services.AddScoped<DemoSeeder>();
+    public void AddServices(FeatureSetup setup)
+    {
+        setup.Services.AddScoped<DemoSeeder>();
+        // Before the probes' client first reads the allowlist: the demo's simulator address is allowlisted.
+        DemoSimulator.AllowInProbes(setup);
+    }
 
     public async Task PrepareAsync(IServiceProvider services, CancellationToken ct)
     {

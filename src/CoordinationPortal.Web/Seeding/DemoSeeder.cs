@@ -10,7 +10,6 @@ using Npgsql;
 
 namespace CoordinationPortal.Web.Seeding;
 
-public sealed record DemoAccount(string Email, string Password, string Role, string DisplayName);
 
 /// <summary>
 /// Loads the demo portfolio on first start of the embedded default (or when <c>Seed:Demo</c> is true): agencies with
@@ -24,13 +23,7 @@ public sealed partial class DemoSeeder(
     TimeProvider time,
     ILogger<DemoSeeder> logger)
 {
-    public static readonly IReadOnlyList<DemoAccount> Accounts =
-    [
-        new("admin@portal.local", "Admin-demo-2026", Roles.Admin, "Asha Admin"),
-        new(SeedHistory.DemoLead, "Lead-demo-2026", Roles.AgencyLead, "Leela Lead"),
-        new("member@portal.local", "Member-demo-2026", Roles.Member, "Manoj Member"),
-        new("viewer@portal.local", "Viewer-demo-2026", Roles.Viewer, "Vani Viewer"),
-    ];
+    public static IReadOnlyList<DemoAccount> Accounts => DemoAccounts.All;
 
     /// <summary>The agencies the demo lead account leads.</summary>
     public static readonly IReadOnlyList<string> DemoLeadAgencies = ["health-ministry", "maharashtra-health-services", "state-bank-of-india"];

@@ -1,4 +1,3 @@
-using CoordinationPortal.Web.Localization;
 using Microsoft.Extensions.Localization;
 
 namespace CoordinationPortal.Web.Kernel.Commands;
@@ -15,7 +14,7 @@ public static class OutcomeMessages
     /// </summary>
     public static OutcomeMessage ToMessage(
         this CommandOutcome outcome,
-        IStringLocalizer<SharedResource> text,
+        IStringLocalizer text,
         string success,
         string notFoundKey,
         string conflictKey = "Conflict.Detail",
@@ -29,6 +28,6 @@ public static class OutcomeMessages
     };
 
     /// <summary>The messages of <paramref name="errors"/>, one after another.</summary>
-    public static string ErrorsText(IEnumerable<DomainError> errors, IStringLocalizer<SharedResource> text) =>
+    public static string ErrorsText(IEnumerable<DomainError> errors, IStringLocalizer text) =>
         string.Join(" ", errors.Select(e => text["Error." + e.Code].Value));
 }

@@ -1,4 +1,3 @@
-using CoordinationPortal.Web.Localization;
 using Microsoft.Extensions.Localization;
 
 namespace CoordinationPortal.Web.Kernel.Commands;
@@ -12,7 +11,7 @@ public static class OutcomeResults
     /// </summary>
     public static IResult ToHttpResult(
         this CommandOutcome outcome,
-        IStringLocalizer<SharedResource> text,
+        IStringLocalizer text,
         string notFoundKey,
         Func<CommandOutcome.Accepted, IResult> accepted,
         string conflictKey = "Conflict.Detail",
@@ -39,7 +38,7 @@ public static class OutcomeResults
             .ToDictionary(g => g.Key, g => g.Select(describe).ToArray()));
 
     /// <summary>A 404 titled with the string <paramref name="key"/>.</summary>
-    public static IResult NotFound(IStringLocalizer<SharedResource> text, string key) =>
+    public static IResult NotFound(IStringLocalizer text, string key) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text[key]);
 
     private static string Camel(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];

@@ -2,10 +2,10 @@ using System.Net;
 using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Simulator;
 using CoordinationPortal.Web.Kernel.Features;
-using CoordinationPortal.Web.Seeding;
+using CoordinationPortal.Web.Probes;
 using Marten;
 
-namespace CoordinationPortal.Web.Probes;
+namespace CoordinationPortal.Web.Seeding;
 
 /// <summary>
 /// On the embedded default, starts the inference simulator beside the portal and registers demo endpoints against it
@@ -80,7 +80,7 @@ public static partial class DemoSimulator
     public static async Task SeedEndpointsAsync(IServiceProvider services, InferenceSimulator simulator, CancellationToken ct)
     {
         var store = services.GetRequiredService<IDocumentStore>();
-        var probes = services.GetRequiredService<Storage.ProbeStore>();
+        var probes = services.GetRequiredService<Probes.Storage.ProbeStore>();
         var time = services.GetRequiredService<TimeProvider>();
         await using var session = store.LightweightSession();
         foreach (var demo in Endpoints)
