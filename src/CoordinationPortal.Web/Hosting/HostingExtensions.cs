@@ -111,7 +111,6 @@ public static class HostingExtensions
             }
         }
 
-        await ProbesModule.PrepareProbesAsync(app.Services, ct);
         await OutOfStepModule.PrepareOutOfStepAsync(app.Services, ct);
         await DemoSimulator.StartAsync(app);
         OperationsModule.ScheduleRecurringJobs(app.Services);

@@ -48,7 +48,7 @@ public static class ProbesModule
         return builder;
     }
 
-    /// <summary>One stream per endpoint with an inline snapshot; the encrypted keys, the allowlist and the Data Protection key ring are documents.</summary>
+    /// <summary>One stream per endpoint with an inline snapshot; the encrypted keys, the allowlist and the Data Protection key ring are documents; the sample tables are extended schema objects.</summary>
     public static StoreOptions ConfigureProbes(this StoreOptions options)
     {
         options.Projections.Add(new EndpointSnapshotProjection(), ProjectionLifecycle.Inline);
@@ -56,6 +56,7 @@ public static class ProbesModule
         options.Schema.For<EndpointSecret>();
         options.Schema.For<ProbeAllowlist>();
         options.Schema.For<DataProtectionKey>();
+        ProbeTables.AddTo(options);
         options.Events.AddEventTypes([
             typeof(EndpointRegistered), typeof(EndpointSettingsChanged), typeof(EndpointApiKeySet), typeof(EndpointApiKeyRemoved),
             typeof(EndpointPaused), typeof(EndpointResumed), typeof(MaintenanceWindowScheduled), typeof(MaintenanceWindowCancelled),
@@ -64,9 +65,6 @@ public static class ProbesModule
         ]);
         return options;
     }
-
-    public static Task PrepareProbesAsync(IServiceProvider services, CancellationToken ct) =>
-        ProbeSchema.EnsureAsync(services.GetRequiredService<NpgsqlDataSource>(), ct);
 
     public static void ScheduleRecurringJobs(IServiceProvider services)
     {
