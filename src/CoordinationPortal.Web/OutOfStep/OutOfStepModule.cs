@@ -2,6 +2,7 @@ using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Framework;
+using CoordinationPortal.Web.Operations;
 using Hangfire;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
@@ -81,6 +82,7 @@ public sealed class FlagEvaluationJob(FlagEvaluator evaluator)
     public const string RecurringId = "flags-evaluate";
 
     [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    [Queue(JobQueues.Flags)]
     public Task<EvaluationSummary> RunAsync(CancellationToken ct) => evaluator.EvaluateAllAsync(ct);
 }
 

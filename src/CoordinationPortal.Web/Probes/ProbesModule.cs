@@ -96,6 +96,7 @@ public sealed partial class ProbeMaintenanceJob(
     public const string RecurringId = "probes-maintenance";
 
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    [Queue(JobQueues.Probes)]
     public async Task RunAsync(CancellationToken ct)
     {
         var o = options.Value;
