@@ -1,5 +1,7 @@
 using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Framework;
+using CoordinationPortal.Web.Operations;
+using Hangfire;
 using JasperFx.Events.Projections;
 using Hangfire;
 using CoordinationPortal.Web.Kernel.Features;
@@ -44,6 +46,7 @@ public sealed partial class StaleScorecardJob(IQuerySession query, IServiceScope
 {
     public const string RecurringId = "scorecards-mark-stale";
 
+    [Queue(JobQueues.Default)]
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var cycle = AssessmentCycle.LastClosedBefore(clock.Today);

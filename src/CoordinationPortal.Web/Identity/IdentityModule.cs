@@ -7,8 +7,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Localization;
 using Npgsql;
 
@@ -79,8 +77,7 @@ public static class IdentityModule
 {
     public static WebApplicationBuilder AddPortalIdentity(this WebApplicationBuilder builder, string connectionString)
     {
-        builder.Services.AddDbContext<PortalIdentityDbContext>(o => o.UseNpgsql(connectionString,
-            npgsql => npgsql.MigrationsHistoryTable("__ef_migrations", PortalIdentityDbContext.Schema)));
+        builder.Services.AddDbContext<PortalIdentityDbContext>(o => o.UseIdentityDatabase(connectionString));
         builder.Services
             .AddIdentity<PortalUser, IdentityRole>(o =>
             {
@@ -144,7 +141,7 @@ public static class IdentityModule
     }
 
     /// <summary>
-    /// Creates the identity tables in their own schema when they are not there yet, and the four roles.
+    /// Migrates the identity tables in their own schema (see <see cref="IdentityMigrations"/>), and creates the four roles.
     /// Serialised with an advisory lock so several portal processes starting together do not race.
     /// </summary>
     public static async Task EnsureIdentitySchemaAsync(IServiceProvider services, CancellationToken ct)
@@ -155,22 +152,12 @@ public static class IdentityModule
         try
         {
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(727001)", connection))
+            await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({AdvisoryLocks.IdentitySchema})", connection))
             {
                 await lockCommand.ExecuteNonQueryAsync(ct);
             }
 
-            await using var exists = new NpgsqlCommand(
-                "SELECT to_regclass('identity.\"AspNetUsers\"') IS NOT NULL", connection);
-            if (await exists.ExecuteScalarAsync(ct) is not true)
-            {
-                await using (var schema = new NpgsqlCommand("CREATE SCHEMA IF NOT EXISTS identity", connection))
-                {
-                    await schema.ExecuteNonQueryAsync(ct);
-                }
-
-                await db.GetService<IRelationalDatabaseCreator>().CreateTablesAsync(ct);
-            }
+            await IdentityMigrations.MigrateAsync(db, connection, ct);
 
             var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
             foreach (var role in Roles.All)

@@ -12,9 +12,6 @@ public static class AdvisoryLocks
     /// <summary>Loading the demo data (once, whichever process starts first).</summary>
     public const long DemoSeed = 727002;
 
-    /// <summary>Creating the probe tables at start-up.</summary>
-    public const long ProbeSchema = 727003;
-
     /// <summary>Class (first key of the two-key form) of the per-agency flag-evaluation locks; the second key is the agency's hash.</summary>
     public const int FlagEvaluationClass = 727100;
 

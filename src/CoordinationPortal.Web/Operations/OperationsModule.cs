@@ -29,7 +29,9 @@ public static class OperationsModule
             .UseRecommendedSerializerSettings()
             .UsePostgreSqlStorage(
                 o => o.UseNpgsqlConnection(connectionString),
-                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
+                // Sliding: a fetched job's lease is renewed while it runs, so a job longer than the invisibility timeout
+                // (5 min) is not fetched again by another server and run twice.
+                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, UseSlidingInvisibilityTimeout = true }));
 
         // Every portal process also works jobs unless told not to; several processes share the queue. A probe
         // dispatch round holds one worker for its minute, so there are workers to spare for everything else.
@@ -39,6 +41,7 @@ public static class OperationsModule
             {
                 o.WorkerCount = builder.Configuration.GetValue("Jobs:Workers", 4);
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+                o.Queues = JobQueues.ByPriority;
             });
         }
 

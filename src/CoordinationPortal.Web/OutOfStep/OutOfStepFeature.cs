@@ -4,6 +4,7 @@ using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Framework;
 using CoordinationPortal.Web.Kernel.Changes;
 using CoordinationPortal.Web.Kernel.Features;
+using CoordinationPortal.Web.Operations;
 using Hangfire;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
@@ -90,6 +91,7 @@ public sealed class FlagEvaluationJob(FlagEvaluator evaluator)
     public const string RecurringId = "flags-evaluate";
 
     [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    [Queue(JobQueues.Flags)]
     public Task<EvaluationSummary> RunAsync(CancellationToken ct) => evaluator.EvaluateAllAsync(ct);
 }
 

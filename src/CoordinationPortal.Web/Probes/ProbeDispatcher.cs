@@ -1,3 +1,4 @@
+using CoordinationPortal.Web.Operations;
 using CoordinationPortal.Web.Probes.Engine;
 using CoordinationPortal.Web.Probes.Storage;
 using Hangfire;
@@ -23,6 +24,7 @@ public sealed partial class ProbeDispatcher(
 
     /// <summary>The recurring job: one round until just before the next minute's round starts.</summary>
     [AutomaticRetry(Attempts = 0)]
+    [Queue(JobQueues.Probes)]
     public Task RunRoundAsync(CancellationToken ct) => DispatchAsync(TimeSpan.FromSeconds(58), ct);
 
     /// <summary>Claims and probes due endpoints for <paramref name="duration"/>, then waits for its probes to finish. Returns the probes run.</summary>

@@ -38,13 +38,14 @@ public sealed class ProbesFeature : IPortalFeature
         services.AddSingleton<ProbeDispatcher>();
     }
 
-    /// <summary>One stream per endpoint with an inline snapshot; the encrypted keys and the allowlist are documents.</summary>
+    /// <summary>One stream per endpoint with an inline snapshot; the encrypted keys and the allowlist are documents; the sample tables are extended schema objects.</summary>
     public void ConfigureStore(StoreOptions options, IServiceProvider services)
     {
         options.Projections.Add(new EndpointSnapshotProjection(), ProjectionLifecycle.Inline);
         options.Schema.For<InferenceEndpoint>().Index(x => x.AgencyId);
         options.Schema.For<EndpointSecret>();
         options.Schema.For<ProbeAllowlist>();
+        ProbeTables.AddTo(options);
         options.Events.AddEventTypes([
             typeof(EndpointRegistered), typeof(EndpointSettingsChanged), typeof(EndpointApiKeySet), typeof(EndpointApiKeyRemoved),
             typeof(EndpointPaused), typeof(EndpointResumed), typeof(MaintenanceWindowScheduled), typeof(MaintenanceWindowCancelled),
@@ -52,9 +53,6 @@ public sealed class ProbesFeature : IPortalFeature
             typeof(SloBreached), typeof(SloRestored),
         ]);
     }
-
-    public Task PrepareAsync(IServiceProvider services, CancellationToken ct) =>
-        ProbeSchema.EnsureAsync(services.GetRequiredService<NpgsqlDataSource>(), ct);
 
     public void ScheduleJobs(IRecurringJobManager jobs)
     {
@@ -90,6 +88,7 @@ public sealed partial class ProbeMaintenanceJob(
     public const string RecurringId = "probes-maintenance";
 
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    [Queue(JobQueues.Probes)]
     public async Task RunAsync(CancellationToken ct)
     {
         var o = options.Value;

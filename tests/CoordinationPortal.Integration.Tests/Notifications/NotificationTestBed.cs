@@ -182,9 +182,9 @@ internal static class NotificationTestBed
         return await scope.ServiceProvider.GetRequiredService<WebhookDeliveryJob>().RunAsync(deliveryId, CancellationToken.None);
     }
 
-    /// <summary>Jobs waiting in the default queue that would run the delivery job for <paramref name="deliveryId"/>.</summary>
+    /// <summary>Jobs waiting in the notifications queue that would run the delivery job for <paramref name="deliveryId"/>.</summary>
     public static IReadOnlyList<EnqueuedJobDto> Enqueued(IServiceProvider services, Guid deliveryId) =>
-        services.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedJobs("default", 0, 100_000)
+        services.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedJobs(CoordinationPortal.Web.Operations.JobQueues.Notifications, 0, 100_000)
             .Select(j => j.Value)
             .Where(j => IsDeliveryJob(j.Job, deliveryId))
             .ToList();

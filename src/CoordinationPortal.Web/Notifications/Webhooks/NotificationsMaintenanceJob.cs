@@ -1,3 +1,4 @@
+using CoordinationPortal.Web.Operations;
 using Hangfire;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public sealed partial class NotificationsMaintenanceJob(
     private const int MaxPerRun = 500;
 
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    [Queue(JobQueues.Notifications)]
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();

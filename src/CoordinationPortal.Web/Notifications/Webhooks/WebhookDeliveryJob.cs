@@ -1,3 +1,4 @@
+using CoordinationPortal.Web.Operations;
 using System.Security.Cryptography;
 using Hangfire;
 using Marten;
@@ -47,6 +48,7 @@ public sealed partial class WebhookDeliveryJob(
 {
     // Hangfire's own retries would bypass the back-off and the log; a run that throws is picked up by the maintenance job.
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    [Queue(JobQueues.Notifications)]
     public async Task<DeliveryRun> RunAsync(Guid deliveryId, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);

@@ -1,3 +1,4 @@
+using CoordinationPortal.Web.Operations;
 using Hangfire;
 using Marten;
 
@@ -15,6 +16,7 @@ public sealed partial class WebhookSecretExpiryJob(IDocumentStore store, TimePro
     public const string RecurringId = "webhook-secrets-expire";
 
     /// <summary>Drops every previous secret whose overlap has ended and returns how many it dropped.</summary>
+    [Queue(JobQueues.Notifications)]
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
