@@ -102,6 +102,7 @@ internal static class BenchProgram
             // appends to an event store that already holds the seeded history.
             var portfolio = await PortfolioBenchmark.RunAsync(portal.Services, baseAddress, settings, seeded.Agencies, ct);
             var assessment = await AssessmentBenchmark.RunAsync(portal.Services, database.ConnectionString, settings, ct);
+            await ChangeFeedBenchmark.RunAsync(portal, database.ConnectionString, settings.FeedSamples, ct);
 
             Report.Summary(settings, assessment, portfolio, total.Elapsed);
             return 0;

@@ -10,6 +10,9 @@ internal sealed record BenchSettings(
     int HttpRequests,
     int HttpWarmup)
 {
+    /// <summary>Assessments whose arrival in a second portal process is timed.</summary>
+    public int FeedSamples => Quick ? 50 : 200;
+
     /// <summary>Issue target: an assessment (append + inline projections) at p95.</summary>
     public const double AssessmentTargetP95Ms = 20;
 

@@ -14,6 +14,9 @@ internal sealed class LatencyRecorder(string name, int capacity)
     /// <summary>Records the time since <paramref name="startTimestamp"/> (from <see cref="Stopwatch.GetTimestamp"/>).</summary>
     public void Stop(long startTimestamp) => _milliseconds.Add(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds);
 
+    /// <summary>Records a duration measured elsewhere.</summary>
+    public void Add(TimeSpan elapsed) => _milliseconds.Add(elapsed.TotalMilliseconds);
+
     public LatencySummary Summarize()
     {
         if (_milliseconds.Count == 0)

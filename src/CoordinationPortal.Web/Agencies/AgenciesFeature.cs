@@ -3,7 +3,6 @@ using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Web.Operations;
 using Hangfire;
 using JasperFx.Events.Projections;
-using Hangfire;
 using CoordinationPortal.Web.Kernel.Features;
 using Marten;
 

@@ -71,6 +71,7 @@ public static class HostingExtensions
         services.AddSingleton<ChangeFeedListener>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedListener>());
         services.AddScoped<Kernel.Commands.StreamCommandRunner>();
+        services.AddSingleton<Kernel.Commands.DocumentCommandRunner>();
         services.AddOutboundHttp();
         builder.AddPortalDataProtection(database);
     }

@@ -1,6 +1,7 @@
 using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Web.Kernel.Changes;
 using CoordinationPortal.Web.Kernel.Features;
+using CoordinationPortal.Web.Operations;
 using CoordinationPortal.Web.Outbound;
 using CoordinationPortal.Web.Probes.Engine;
 using CoordinationPortal.Web.Probes.Storage;

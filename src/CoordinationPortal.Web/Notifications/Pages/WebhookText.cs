@@ -23,10 +23,10 @@ public static class WebhookText
         };
     }
 
-    /// <summary>A validation error's message (<see cref="WebhookAdmin.Validate"/>'s codes), with the limits it names.</summary>
+    /// <summary>A validation error's message (<see cref="WebhookDecider.Validate"/>'s codes), with the limits it names.</summary>
     public static string Error(string code, IStringLocalizer<SharedResource> text) => code switch
     {
-        "Name.TooLong" => text["Webhooks.Error.Name.TooLong", WebhookAdmin.MaxNameLength],
+        "Name.TooLong" => text["Webhooks.Error.Name.TooLong", WebhookDecider.MaxNameLength],
         "Secret.Invalid" => text["Webhooks.Error.Secret.Invalid", WebhookSecrets.MinLength, WebhookSecrets.MaxLength],
         _ => text["Webhooks.Error." + code],
     };

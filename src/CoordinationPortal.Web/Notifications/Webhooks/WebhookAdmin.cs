@@ -41,12 +41,13 @@ public sealed record SecretChange(SecretChangeResult Result, WebhookSubscription
 
 /// <summary>
 /// The admin side of webhooks: add, list, enable or disable, delete (with its log), send a test, rotate the secret and
-/// revoke the previous one. A change to a subscription is saved as an update (never an upsert) with Marten's optimistic
-/// concurrency check and, when someone else's change landed between reading and saving, made again on what is stored
-/// now: no write is lost, and a subscription deleted meanwhile stays deleted (the change finds it gone).
+/// revoke the previous one. The rules are <see cref="WebhookDecider"/>'s; changes go through the kernel's
+/// <see cref="DocumentCommandRunner"/> (an update under optimistic concurrency, made again on what is stored now when
+/// another writer got there first): no write is lost, and a subscription deleted meanwhile stays deleted.
 /// </summary>
 public sealed partial class WebhookAdmin(
     IDocumentStore store,
+    DocumentCommandRunner documents,
     WebhookSecrets secrets,
     WebhookDeliveryJob job,
     IBackgroundJobClient jobs,
@@ -54,65 +55,7 @@ public sealed partial class WebhookAdmin(
     TimeProvider time,
     ILogger<WebhookAdmin> logger)
 {
-    public const int MaxNameLength = 200;
-    public const int MaxUrlLength = 2000;
     public const int LogLimit = 100;
-
-    /// <summary>
-    /// Tries at one change: each failed try means another writer saved the subscription meanwhile, so this bounds the
-    /// writers of one subscription at the same moment, not the odds.
-    /// </summary>
-    private const int ConflictAttempts = 10;
-
-    /// <summary>
-    /// An absolute http(s) URL with a host and no credentials or fragment. Whether its address may be reached is decided
-    /// when connecting, every time (names can resolve differently later), by the probes' SSRF guard.
-    /// </summary>
-    public static bool IsAcceptableUrl(string? text) =>
-        !string.IsNullOrWhiteSpace(text)
-        && text.Trim().Length <= MaxUrlLength
-        && Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-        && !string.IsNullOrEmpty(uri.Host)
-        && string.IsNullOrEmpty(uri.UserInfo)
-        && string.IsNullOrEmpty(uri.Fragment);
-
-    /// <summary>Every mistake in the request, as codes (Name.Required, Name.TooLong, Url.Invalid, Events.Required, Events.Unknown, Secret.Invalid) with the field.</summary>
-    public static IReadOnlyList<DomainError> Validate(NewWebhook request)
-    {
-        var errors = new List<DomainError>();
-        var name = request.Name?.Trim() ?? "";
-        if (name.Length == 0)
-        {
-            errors.Add(new DomainError("Name.Required", "Name"));
-        }
-        else if (name.Length > MaxNameLength)
-        {
-            errors.Add(new DomainError("Name.TooLong", "Name"));
-        }
-
-        if (!IsAcceptableUrl(request.Url))
-        {
-            errors.Add(new DomainError("Url.Invalid", "Url"));
-        }
-
-        var events = request.Events ?? [];
-        if (events.Count == 0)
-        {
-            errors.Add(new DomainError("Events.Required", "Events"));
-        }
-        else if (events.Any(e => !WebhookEvents.Subscribable.Contains(e, StringComparer.Ordinal)))
-        {
-            errors.Add(new DomainError("Events.Unknown", "Events"));
-        }
-
-        if (!string.IsNullOrEmpty(request.Secret) && !WebhookSecrets.IsAcceptable(request.Secret))
-        {
-            errors.Add(new DomainError("Secret.Invalid", "Secret"));
-        }
-
-        return errors;
-    }
 
     /// <summary>The subscriptions by name, without their deliveries (one query).</summary>
     public async Task<IReadOnlyList<WebhookSubscription>> SubscriptionsAsync(CancellationToken ct)
@@ -159,60 +102,37 @@ public sealed partial class WebhookAdmin(
     /// <summary>Adds a subscription, or returns the mistakes. The secret is stored only encrypted.</summary>
     public async Task<(WebhookCreated? Created, IReadOnlyList<DomainError> Errors)> CreateAsync(NewWebhook request, string by, CancellationToken ct)
     {
-        var errors = Validate(request);
-        if (errors.Count > 0)
+        var generated = string.IsNullOrEmpty(request.Secret) ? WebhookSecrets.Generate() : null;
+        var secret = generated ?? request.Secret!;
+        var decision = WebhookDecider.Create(request, Guid.NewGuid(), WebhookSecrets.IsAcceptable(secret) ? secrets.Protect(secret) : "", by, time.GetUtcNow());
+        if (decision.After is not { } subscription)
         {
-            return (null, errors);
+            return (null, decision.Errors);
         }
 
-        var generated = string.IsNullOrEmpty(request.Secret) ? WebhookSecrets.Generate() : null;
-        var subscription = new WebhookSubscription
-        {
-            Id = Guid.NewGuid(),
-            Name = request.Name!.Trim(),
-            Url = request.Url!.Trim(),
-            ProtectedSecret = secrets.Protect(generated ?? request.Secret!),
-            Events = WebhookEvents.Subscribable.Where(e => request.Events!.Contains(e, StringComparer.Ordinal)).ToList(),
-            Enabled = request.Enabled,
-            CreatedBy = by,
-            CreatedAt = time.GetUtcNow(),
-        };
         await using var session = store.LightweightSession();
-        session.Store(subscription);
+        session.Insert(subscription);
         await session.SaveChangesAsync(ct);
         return (new WebhookCreated(subscription, generated), []);
     }
 
     /// <summary>Enables or disables the subscription; disabling cancels its deliveries still waiting (tests aside), in the same commit.</summary>
-    public Task<WebhookSubscription?> SetEnabledAsync(Guid id, bool enabled, CancellationToken ct) =>
-        RetryOnConflictAsync(() => SetEnabledOnceAsync(id, enabled, ct));
-
-    private async Task<WebhookSubscription?> SetEnabledOnceAsync(Guid id, bool enabled, CancellationToken ct)
+    public async Task<WebhookSubscription?> SetEnabledAsync(Guid id, bool enabled, CancellationToken ct)
     {
-        await using var session = store.LightweightSession();
-        var subscription = await session.LoadAsync<WebhookSubscription>(id, ct);
-        if (subscription is null)
-        {
-            return null;
-        }
+        var result = await documents.RunAsync<WebhookSubscription>(id, s => WebhookDecider.SetEnabled(s, enabled), ct, enabled ? null : CancelWaitingAsync);
+        return result.Kind == DocumentResultKind.NotFound ? null : result.Document;
+    }
 
-        subscription = subscription with { Enabled = enabled };
-        // Update, not Store: were the subscription deleted since it was read, an upsert would insert it again.
-        session.Update(subscription);
-        if (!enabled)
+    private async Task CancelWaitingAsync(IDocumentSession session, WebhookSubscription before, WebhookSubscription after, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var pending = await session.Query<WebhookDelivery>()
+            .Where(d => d.SubscriptionId == after.Id && d.Status == DeliveryStatus.Pending && d.Event != WebhookEvents.Test)
+            .ToListAsync(ct);
+        foreach (var delivery in pending)
         {
-            var now = time.GetUtcNow();
-            var pending = await session.Query<WebhookDelivery>()
-                .Where(d => d.SubscriptionId == id && d.Status == DeliveryStatus.Pending && d.Event != WebhookEvents.Test)
-                .ToListAsync(ct);
-            foreach (var delivery in pending)
-            {
-                session.Store(delivery.Cancelled(now));
-            }
+            session.Store(delivery.Cancelled(now));
         }
-
-        await session.SaveChangesAsync(ct);
-        return subscription;
     }
 
     /// <summary>
@@ -231,7 +151,21 @@ public sealed partial class WebhookAdmin(
         }
 
         var generated = string.IsNullOrEmpty(chosen) ? WebhookSecrets.Generate() : null;
-        var change = await RetryOnConflictAsync(() => RotateOnceAsync(id, generated ?? chosen!, by, ct));
+        var secret = generated ?? chosen!;
+        var protectedNew = secrets.Protect(secret);
+        var unreadable = false;
+        var result = await documents.RunAsync<WebhookSubscription>(id, subscription =>
+        {
+            var current = TryReveal(subscription);
+            unreadable = current is null;
+            return WebhookDecider.Rotate(subscription, current, secret, protectedNew, options.Value.SecretOverlap, by, time.GetUtcNow());
+        }, ct);
+        var change = ToSecretChange(result);
+        if (change.Result == SecretChangeResult.Changed && unreadable)
+        {
+            LogCurrentUnreadable(id);
+        }
+
         if (change is not { Result: SecretChangeResult.Changed, Subscription: { } rotated })
         {
             return change;
@@ -254,60 +188,25 @@ public sealed partial class WebhookAdmin(
         return change with { GeneratedSecret = generated };
     }
 
-    private async Task<SecretChange> RotateOnceAsync(Guid id, string secret, string by, CancellationToken ct)
+    /// <summary>Ends the overlap now: the previous secret is deleted and deliveries are signed with the current one only.</summary>
+    public async Task<SecretChange> RevokePreviousSecretAsync(Guid id, string by, CancellationToken ct)
     {
-        await using var session = store.LightweightSession();
-        var subscription = await session.LoadAsync<WebhookSubscription>(id, ct);
-        if (subscription is null)
+        var change = ToSecretChange(await documents.RunAsync<WebhookSubscription>(id, s => WebhookDecider.RevokePrevious(s, by, time.GetUtcNow()), ct));
+        if (change.Result == SecretChangeResult.Changed)
         {
-            return new SecretChange(SecretChangeResult.NotFound);
+            LogRevoked(id, by);
         }
 
-        // A disabled subscription may be rotated too: an admin who wants nothing sent until the receiver has the new secret
-        // (after a leak: rotate, revoke the previous secret) disables it first and enables it again afterwards.
-        var current = TryReveal(subscription);
-        if (current is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(current), Encoding.UTF8.GetBytes(secret)))
-        {
-            return new SecretChange(SecretChangeResult.Invalid, subscription) { Errors = [new DomainError("Secret.Unchanged", "Secret")] };
-        }
-
-        var now = time.GetUtcNow();
-        var overlap = options.Value.SecretOverlap;
-        // Kept as the previous secret only if it still decrypts: one that does not would make every delivery of the overlap
-        // fail to be signed, so it is dropped now and the new secret signs alone.
-        var rotated = subscription.Rotated(secrets.Protect(secret), current is not null && overlap > TimeSpan.Zero ? now + overlap : null, now, by);
-        session.Update(rotated);
-        await session.SaveChangesAsync(ct);
-        if (current is null)
-        {
-            LogCurrentUnreadable(id);
-        }
-
-        return new SecretChange(SecretChangeResult.Changed, rotated);
+        return change;
     }
 
-    /// <summary>Ends the overlap now: the previous secret is deleted and deliveries are signed with the current one only.</summary>
-    public Task<SecretChange> RevokePreviousSecretAsync(Guid id, string by, CancellationToken ct) =>
-        RetryOnConflictAsync(async () =>
-        {
-            await using var session = store.LightweightSession();
-            var subscription = await session.LoadAsync<WebhookSubscription>(id, ct);
-            if (subscription is null)
-            {
-                return new SecretChange(SecretChangeResult.NotFound);
-            }
-
-            if (subscription.PreviousProtectedSecret is null)
-            {
-                return new SecretChange(SecretChangeResult.Unchanged, subscription);
-            }
-
-            var revoked = subscription.WithoutPreviousSecret(WebhookSecretEventKind.PreviousRevoked, time.GetUtcNow(), by);
-            session.Update(revoked);
-            await session.SaveChangesAsync(ct);
-            LogRevoked(id, by);
-            return new SecretChange(SecretChangeResult.Changed, revoked);
-        });
+    private static SecretChange ToSecretChange(DocumentResult<WebhookSubscription> result) => result.Kind switch
+    {
+        DocumentResultKind.Changed => new SecretChange(SecretChangeResult.Changed, result.Document),
+        DocumentResultKind.Unchanged => new SecretChange(SecretChangeResult.Unchanged, result.Document),
+        DocumentResultKind.Invalid => new SecretChange(SecretChangeResult.Invalid, result.Document) { Errors = result.Errors },
+        _ => new SecretChange(SecretChangeResult.NotFound),
+    };
 
     /// <summary>The secret signing now; null when it no longer decrypts.</summary>
     private string? TryReveal(WebhookSubscription subscription)
@@ -319,22 +218,6 @@ public sealed partial class WebhookAdmin(
         catch (CryptographicException)
         {
             return null;
-        }
-    }
-
-    private static async Task<T> RetryOnConflictAsync<T>(Func<Task<T>> write)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await write();
-            }
-            catch (Exception e) when (attempt < ConflictAttempts && WebhookWrites.IsConflict(e))
-            {
-                // Someone else saved or deleted the subscription between our read and our write: read it again and redo
-                // (a deleted one is then not found).
-            }
         }
     }
 

@@ -11,7 +11,7 @@ namespace CoordinationPortal.Web.Notifications.Webhooks;
 /// one that an admin changes or deletes meanwhile is skipped (the next run finds it as it is then) and the others are
 /// still dropped.
 /// </summary>
-public sealed partial class WebhookSecretExpiryJob(IDocumentStore store, TimeProvider time, ILogger<WebhookSecretExpiryJob> logger)
+public sealed partial class WebhookSecretExpiryJob(IDocumentStore store, DocumentCommandRunner documents, TimeProvider time, ILogger<WebhookSecretExpiryJob> logger)
 {
     public const string RecurringId = "webhook-secrets-expire";
 
@@ -43,21 +43,16 @@ public sealed partial class WebhookSecretExpiryJob(IDocumentStore store, TimePro
 
     private async Task<bool> TryDropAsync(Guid id, DateTimeOffset now, CancellationToken ct)
     {
-        await using var session = store.LightweightSession();
-        var subscription = await session.LoadAsync<WebhookSubscription>(id, ct);
-        // Deleted, revoked or rotated again (a new overlap) since the query: nothing of the ended overlap is left to drop.
-        if (subscription is not { PreviousSecretUntil: { } until } || until > now)
-        {
-            return false;
-        }
-
-        // Update, not Store: a subscription deleted since it was read stays deleted.
-        session.Update(subscription.WithoutPreviousSecret(WebhookSecretEventKind.PreviousExpired, until, ""));
         try
         {
-            await session.SaveChangesAsync(ct);
+            // One try: a subscription an admin changes or deletes meanwhile is left for the next run, as it is then.
+            var result = await documents.RunAsync<WebhookSubscription>(id, s => WebhookDecider.ExpirePrevious(s, now), ct, attempts: 1);
+            if (result.Kind != DocumentResultKind.Changed)
+            {
+                return false;
+            }
         }
-        catch (Exception e) when (WebhookWrites.IsConflict(e))
+        catch (Exception e) when (DocumentCommandRunner.IsConflict(e))
         {
             LogSkipped(id);
             return false;
