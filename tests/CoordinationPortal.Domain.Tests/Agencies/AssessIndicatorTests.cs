@@ -1,6 +1,6 @@
 using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Tests.Framework;
-using static CoordinationPortal.Domain.Tests.Agencies.DeciderSpec;
+using static CoordinationPortal.Domain.Tests.Agencies.AgencySpec;
 using static CoordinationPortal.Domain.Tests.Agencies.Some;
 
 namespace CoordinationPortal.Domain.Tests.Agencies;

@@ -1,5 +1,5 @@
 using CoordinationPortal.Domain.Agencies;
-using static CoordinationPortal.Domain.Tests.Agencies.DeciderSpec;
+using static CoordinationPortal.Domain.Tests.Agencies.AgencySpec;
 using static CoordinationPortal.Domain.Tests.Agencies.Some;
 
 namespace CoordinationPortal.Domain.Tests.Agencies;

@@ -7,6 +7,13 @@ public sealed class EndpointDeciderTests
     private static readonly Guid Id = Guid.NewGuid();
     private static readonly Guid AgencyId = Guid.NewGuid();
     private static readonly DateTimeOffset At = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+    private const string Operator = "ops@meity.gov.in";
+
+    /// <summary>One command at a time, through <see cref="EndpointDecider.Decide"/>.</summary>
+    private static readonly DeciderSpec<InferenceEndpoint, EndpointCommand> Endpoint = new(InferenceEndpoint.Evolve, EndpointDecider.Decide);
+
+    /// <summary>Several commands as one change, through <see cref="EndpointDecider.DecideAll"/>.</summary>
+    private static readonly DeciderSpec<InferenceEndpoint, IEnumerable<EndpointCommand>> Endpoints = new(InferenceEndpoint.Evolve, EndpointDecider.DecideAll);
 
     private static EndpointSettings Settings(
         string name = "Triage LLM", string url = "https://gpu.example.gov.in:8000/", int interval = 60, string model = "meta-llama/Llama-3.1-8B-Instruct",
@@ -18,6 +25,11 @@ public sealed class EndpointDeciderTests
         var d = EndpointDecider.Decide(new RegisterEndpoint(Id, AgencyId, Settings(), true, "lead", At), null);
         return InferenceEndpoint.Fold(d.Events.Concat(more))!;
     }
+
+    /// <summary>The settings as <see cref="Settings"/> gives them, stored (the base URL without its trailing slash).</summary>
+    private static EndpointSettings Stored(int interval = 60) => Settings(url: "https://gpu.example.gov.in:8000", interval: interval);
+
+    private static EndpointRegistered RegisteredEvent(bool withApiKey) => new(Id, AgencyId, Stored(), withApiKey, "lead", At);
 
     private static IEnumerable<string> Codes(EndpointCommand c, InferenceEndpoint? s = null) =>
         EndpointDecider.Decide(c, s).Errors.Select(e => e.Code);
@@ -80,12 +92,10 @@ public sealed class EndpointDeciderTests
     [Fact]
     public void pausing_and_resuming_are_idempotent()
     {
-        var endpoint = Registered();
-        var paused = Registered(new EndpointPaused(Id, "a", At));
-        Assert.Single(EndpointDecider.Decide(new PauseEndpoint(Id, "a", At), endpoint).Events);
-        Assert.Empty(EndpointDecider.Decide(new PauseEndpoint(Id, "a", At), paused).Events);
-        Assert.Empty(EndpointDecider.Decide(new ResumeEndpoint(Id, "a", At), endpoint).Events);
-        Assert.Single(EndpointDecider.Decide(new ResumeEndpoint(Id, "a", At), paused).Events);
+        Endpoint.Given(RegisteredEvent(false)).When(new PauseEndpoint(Id, Operator, At)).Then(new EndpointPaused(Id, Operator, At));
+        Endpoint.Given(RegisteredEvent(false), new EndpointPaused(Id, "a", At)).When(new PauseEndpoint(Id, Operator, At)).ThenNothingHappens();
+        Endpoint.Given(RegisteredEvent(false)).When(new ResumeEndpoint(Id, Operator, At)).ThenNothingHappens();
+        Endpoint.Given(RegisteredEvent(false), new EndpointPaused(Id, "a", At)).When(new ResumeEndpoint(Id, Operator, At)).Then(new EndpointResumed(Id, Operator, At));
     }
 
     [Fact]
@@ -122,10 +132,94 @@ public sealed class EndpointDeciderTests
     [Fact]
     public void a_retired_endpoint_refuses_every_change()
     {
-        var retired = Registered(new EndpointRetired(Id, "a", At));
-        Assert.True(retired.Retired);
-        Assert.Contains("Endpoint.Retired", Codes(new ResumeEndpoint(Id, "a", At), retired));
-        Assert.Contains("Endpoint.NotFound", Codes(new PauseEndpoint(Id, "a", At)));
-        Assert.Contains("Endpoint.AlreadyRegistered", Codes(new RegisterEndpoint(Id, AgencyId, Settings(), false, "a", At), Registered()));
+        Assert.True(Registered(new EndpointRetired(Id, "a", At)).Retired);
+        Endpoint.Given(RegisteredEvent(false), new EndpointRetired(Id, "a", At)).When(new ResumeEndpoint(Id, Operator, At)).ThenRejectedWith("Endpoint.Retired");
+        Endpoint.Given().When(new PauseEndpoint(Id, Operator, At)).ThenRejectedWith("Endpoint.NotFound");
+        Endpoint.Given(RegisteredEvent(false)).When(new RegisterEndpoint(Id, AgencyId, Settings(), false, Operator, At)).ThenRejectedWith("Endpoint.AlreadyRegistered");
     }
+
+    // API key: only its presence is an event; the key itself is stored apart.
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void setting_an_api_key_is_recorded_whether_or_not_one_was_set(bool hadKey) =>
+        Endpoint.Given(RegisteredEvent(hadKey))
+            .When(new SetEndpointApiKey(Id, Operator, At))
+            .Then(new EndpointApiKeySet(Id, Operator, At));
+
+    [Fact]
+    public void removing_the_api_key_is_recorded_when_the_endpoint_has_one() =>
+        Endpoint.Given(RegisteredEvent(false), new EndpointApiKeySet(Id, "lead", At))
+            .When(new RemoveEndpointApiKey(Id, Operator, At))
+            .Then(new EndpointApiKeyRemoved(Id, Operator, At));
+
+    [Fact]
+    public void removing_an_api_key_the_endpoint_does_not_have_records_nothing()
+    {
+        Endpoint.Given(RegisteredEvent(false)).When(new RemoveEndpointApiKey(Id, Operator, At)).ThenNothingHappens();
+        Endpoint.Given(RegisteredEvent(true), new EndpointApiKeyRemoved(Id, "lead", At)).When(new RemoveEndpointApiKey(Id, Operator, At)).ThenNothingHappens();
+    }
+
+    [Fact]
+    public void api_key_changes_are_refused_on_a_retired_endpoint()
+    {
+        Endpoint.Given(RegisteredEvent(false), new EndpointRetired(Id, "a", At)).When(new SetEndpointApiKey(Id, Operator, At)).ThenRejectedWith("Endpoint.Retired");
+        Endpoint.Given(RegisteredEvent(true), new EndpointRetired(Id, "a", At)).When(new RemoveEndpointApiKey(Id, Operator, At)).ThenRejectedWith("Endpoint.Retired");
+    }
+
+    [Fact]
+    public void api_key_changes_are_refused_for_an_endpoint_never_registered()
+    {
+        Endpoint.Given().When(new SetEndpointApiKey(Id, Operator, At)).ThenRejectedWith("Endpoint.NotFound");
+        Endpoint.Given().When(new RemoveEndpointApiKey(Id, Operator, At)).ThenRejectedWith("Endpoint.NotFound");
+    }
+
+    // Several commands as one change (one form: settings and key together).
+
+    [Fact]
+    public void new_settings_and_a_new_api_key_together_record_both_in_order() =>
+        Endpoints.Given(RegisteredEvent(false))
+            .When([new ChangeEndpointSettings(Id, Settings(interval: 30), Operator, At), new SetEndpointApiKey(Id, Operator, At)])
+            .Then(new EndpointSettingsChanged(Id, Stored(interval: 30), Operator, At), new EndpointApiKeySet(Id, Operator, At));
+
+    [Fact]
+    public void each_command_is_decided_against_the_state_the_previous_ones_leave()
+    {
+        // Against the registered state alone, removing the key would record nothing: it is the key just set that is removed.
+        Endpoints.Given(RegisteredEvent(false))
+            .When([new SetEndpointApiKey(Id, Operator, At), new RemoveEndpointApiKey(Id, Operator, At)])
+            .Then(new EndpointApiKeySet(Id, Operator, At), new EndpointApiKeyRemoved(Id, Operator, At));
+
+        // The second identical change finds the settings already changed.
+        Endpoints.Given(RegisteredEvent(false))
+            .When([new ChangeEndpointSettings(Id, Settings(interval: 30), Operator, At), new ChangeEndpointSettings(Id, Settings(interval: 30), "b", At)])
+            .Then(new EndpointSettingsChanged(Id, Stored(interval: 30), Operator, At));
+    }
+
+    [Fact]
+    public void the_first_refusal_refuses_the_whole_change_and_nothing_is_recorded() =>
+        // Setting the key and retiring are each accepted; pausing is refused only because the retirement came first.
+        Endpoints.Given(RegisteredEvent(false))
+            .When([new SetEndpointApiKey(Id, Operator, At), new RetireEndpoint(Id, Operator, At), new PauseEndpoint(Id, Operator, At)])
+            .ThenRejectedWith("Endpoint.Retired");
+
+    [Fact]
+    public void only_the_first_refusal_is_reported() =>
+        Endpoints.Given(RegisteredEvent(false))
+            .When([new ChangeEndpointSettings(Id, Settings(interval: 5), Operator, At), new CancelMaintenance(Id, Guid.NewGuid(), Operator, At), new SetEndpointApiKey(Id, Operator, At)])
+            .ThenRejectedWith("Endpoint.Interval.OutOfRange");
+
+    [Fact]
+    public void an_empty_change_is_accepted_and_records_nothing()
+    {
+        Endpoints.Given(RegisteredEvent(true)).When([]).ThenNothingHappens();
+        Endpoints.Given().When([]).ThenNothingHappens();
+    }
+
+    [Fact]
+    public void new_settings_with_removing_a_key_that_is_not_there_record_only_the_settings() =>
+        Endpoints.Given(RegisteredEvent(false))
+            .When([new ChangeEndpointSettings(Id, Settings(interval: 30), Operator, At), new RemoveEndpointApiKey(Id, Operator, At)])
+            .Then(new EndpointSettingsChanged(Id, Stored(interval: 30), Operator, At));
 }
