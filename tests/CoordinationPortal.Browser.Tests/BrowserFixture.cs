@@ -48,6 +48,20 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
     public IReadOnlyList<string> IndicatorIds(string prefix) =>
         [.. Services.GetRequiredService<ReadinessFramework>().Layers.SelectMany(l => l.Indicators).Select(i => i.Id).Where(id => id.StartsWith(prefix, StringComparison.Ordinal))];
 
+    /// <summary>
+    /// Another portal process on the same database (another replica behind a load balancer), on Kestrel at a port of its
+    /// own: for tests of what one process's change does to a page served by another. The caller disposes it.
+    /// </summary>
+    public (PortalHostFactory Portal, string BaseUrl) StartSecondPortal()
+    {
+        var second = new PortalHostFactory(_database!.ConnectionString, seedDemo: false, ProbeSettings);
+        second.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        second.StartServer();
+        var address = second.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.SingleOrDefault()
+            ?? throw new InvalidOperationException("The second portal should listen on one address.");
+        return (second, address.TrimEnd('/'));
+    }
+
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
     public async Task InitializeAsync()
@@ -88,9 +102,9 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
         return Simulator.ProfileAddress(name).ToString().TrimEnd('/');
     }
 
-    public async Task<IPage> SignedInPageAsync(string email, string password)
+    public async Task<IPage> SignedInPageAsync(string email, string password, string? baseUrl = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, Locale = "en-IN", ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl ?? BaseUrl, Locale = "en-IN", ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/account/login");
         await page.GetByLabel("Email").FillAsync(email);
