@@ -121,19 +121,8 @@ public static class EndpointDecider
         return errors;
     }
 
-    /// <summary>
-    /// An absolute http(s) URL with a host, no credentials, query or fragment. Whether its address may be reached is not
-    /// decided here: that is checked when connecting, every time, because names can resolve differently later.
-    /// </summary>
-    public static bool IsProbeableUrl(string? text) =>
-        !string.IsNullOrWhiteSpace(text)
-        && text.Trim().Length <= MaxUrlLength
-        && Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-        && !string.IsNullOrEmpty(uri.Host)
-        && string.IsNullOrEmpty(uri.UserInfo)
-        && string.IsNullOrEmpty(uri.Query)
-        && string.IsNullOrEmpty(uri.Fragment);
+    /// <summary>An absolute http(s) URL with a host and no credentials, query or fragment (see <see cref="OutboundUrl"/>).</summary>
+    public static bool IsProbeableUrl(string? text) => OutboundUrl.IsAcceptable(text, MaxUrlLength, allowQuery: false);
 
     /// <summary>The settings as stored: trimmed, the base URL without a trailing slash, an empty metrics URL as none.</summary>
     public static EndpointSettings Normalize(EndpointSettings s) => s with

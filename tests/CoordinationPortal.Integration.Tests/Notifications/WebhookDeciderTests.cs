@@ -52,6 +52,7 @@ public sealed class WebhookDeciderTests
     [Theory]
     [InlineData("https://hooks.example.org/x", true)]
     [InlineData("http://10.0.0.5:8080/hook", true)]
+    [InlineData("https://hooks.example.org/x?token=abc", true)]
     [InlineData("https://user:pw@hooks.example.org/x", false)]
     [InlineData("https://hooks.example.org/x#frag", false)]
     [InlineData("file:///etc/passwd", false)]

@@ -15,17 +15,10 @@ public static class WebhookDecider
     public const int MaxUrlLength = 2000;
 
     /// <summary>
-    /// An absolute http(s) URL with a host and no credentials or fragment. Whether its address may be reached is decided
-    /// when connecting, every time (names can resolve differently later), by the outbound SSRF guard.
+    /// An absolute http(s) URL with a host and no credentials or fragment (a query is allowed; see
+    /// <see cref="OutboundUrl"/>). Whether its address may be reached is decided when connecting, by the SSRF guard.
     /// </summary>
-    public static bool IsAcceptableUrl(string? text) =>
-        !string.IsNullOrWhiteSpace(text)
-        && text.Trim().Length <= MaxUrlLength
-        && Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-        && !string.IsNullOrEmpty(uri.Host)
-        && string.IsNullOrEmpty(uri.UserInfo)
-        && string.IsNullOrEmpty(uri.Fragment);
+    public static bool IsAcceptableUrl(string? text) => OutboundUrl.IsAcceptable(text, MaxUrlLength, allowQuery: true);
 
     /// <summary>Every mistake in the request, as codes (Name.Required, Name.TooLong, Url.Invalid, Events.Required, Events.Unknown, Secret.Invalid) with the field.</summary>
     public static IReadOnlyList<DomainError> Validate(NewWebhook request)

@@ -4,7 +4,7 @@ using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Integration.Tests.Infrastructure;
 using CoordinationPortal.Web.Outbound;
 
-namespace CoordinationPortal.Integration.Tests.Probes;
+namespace CoordinationPortal.Integration.Tests.Outbound;
 
 /// <summary>
 /// The one classifier of network failures (probes and webhooks share it), fed what a real HttpClient throws over real
