@@ -42,7 +42,7 @@ public sealed class AgencyCommandHandler(StreamCommandRunner runner, ReadinessFr
         }
 
         return runner.RunAsync(
-            new StreamCommand<Agency>(command.AgencyId, name, command.By, expectedVersion, agency => AgencyDecider.Decide(command, agency, framework))
+            new StreamCommand<Agency>(command.AgencyId, name, command.By, expectedVersion, Agency.Evolve, agency => AgencyDecider.Decide(command, agency, framework))
             {
                 MayAct = (agency, _) => ValueTask.FromResult(mayAct(agency)),
                 // Levels changed: whoever follows scorecards (flag evaluation, live pages) hears it once this commits.

@@ -1,13 +1,177 @@
+using System.Security.Claims;
+using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Web.Kernel.Features;
+using CoordinationPortal.Web.Localization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Npgsql;
 
 namespace CoordinationPortal.Web.Identity;
 
-/// <summary>Accounts, roles and sign-in (ASP.NET Core Identity in its own schema), and who may do what.</summary>
+public static class Roles
+{
+    public const string Admin = "Admin";
+    public const string AgencyLead = "AgencyLead";
+    public const string Member = "Member";
+    public const string Viewer = "Viewer";
+
+    public static readonly IReadOnlyList<string> All = [Admin, AgencyLead, Member, Viewer];
+}
+
+public static class Policies
+{
+    /// <summary>Anyone signed in with a portal role: viewers (policymakers) and up.</summary>
+    public const string View = "View";
+
+    /// <summary>Admins and the leads of the agency in question (resource-based: see <see cref="AgencyEditHandler"/>).</summary>
+    public const string EditAgency = "EditAgency";
+
+    public const string Admin = "Admin";
+}
+
+public sealed class PortalUser : IdentityUser
+{
+    public string DisplayName { get; set; } = "";
+}
+
+public sealed class PortalIdentityDbContext(DbContextOptions<PortalIdentityDbContext> options)
+    : IdentityDbContext<PortalUser>(options)
+{
+    public const string Schema = "identity";
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.HasDefaultSchema(Schema);
+    }
+}
+
+public sealed class AgencyEditRequirement : IAuthorizationRequirement;
+
+/// <summary>An agency may be changed by an admin, or by a user in the AgencyLead role who is one of its leads.</summary>
+public sealed class AgencyEditHandler : AuthorizationHandler<AgencyEditRequirement, Agency>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AgencyEditRequirement requirement, Agency resource)
+    {
+        if (CanEdit(context.User, resource))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public static bool CanEdit(ClaimsPrincipal user, Agency agency) => CanEdit(user, agency.Leads);
+
+    /// <summary>The same rule for callers that hold only the agency's (normalised) leads, e.g. a portfolio row.</summary>
+    public static bool CanEdit(ClaimsPrincipal user, IEnumerable<string> leads) =>
+        user.IsInRole(Roles.Admin)
+        || (user.IsInRole(Roles.AgencyLead) && user.Identity?.Name is { Length: > 0 } name && leads.Contains(Agency.Normalize(name)));
+}
+
+/// <summary>Accounts, roles and sign-in (ASP.NET Core Identity in its own schema, migrated by EF Core), and who may do what.</summary>
 public sealed class IdentityFeature : IPortalFeature
 {
-    public void AddServices(FeatureSetup setup) => setup.Builder.AddPortalIdentity(setup.ConnectionString);
+    public void AddServices(FeatureSetup setup)
+    {
+        var (builder, connectionString) = (setup.Builder, setup.ConnectionString);
+        builder.Services.AddDbContext<PortalIdentityDbContext>(o => o.UseIdentityDatabase(connectionString));
+        builder.Services
+            .AddIdentity<PortalUser, IdentityRole>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<PortalIdentityDbContext>()
+            .AddDefaultTokenProviders();
 
-    public Task PrepareAsync(IServiceProvider services, CancellationToken ct) => IdentityModule.EnsureIdentitySchemaAsync(services, ct);
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/denied";
+            o.Cookie.Name = "portal.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // The API answers with status codes and ProblemDetails; only pages redirect to the sign-in form.
+            o.Events.OnRedirectToLogin = ctx => RedirectOrProblem(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => RedirectOrProblem(ctx, StatusCodes.Status403Forbidden);
+        });
+
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.View, p => p.RequireAuthenticatedUser().RequireRole(Roles.All))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.EditAgency, p => p.RequireAuthenticatedUser().AddRequirements(new AgencyEditRequirement()))
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddSingleton<IAuthorizationHandler, AgencyEditHandler>();
+        builder.Services.AddCascadingAuthenticationState();
+    }
 
     public void MapRoutes(WebApplication app) => app.MapAccountEndpoints();
+
+    /// <summary>
+    /// A page redirects to the sign-in form (401) or the access-denied page (403); an API call gets the status with a
+    /// ProblemDetails body, worded in the request's language like the API's other errors.
+    /// </summary>
+    private static Task RedirectOrProblem(RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Response.HasStarted)
+        {
+            // Too late for a status, a redirect or a body: the response is already on its way.
+            return Task.CompletedTask;
+        }
+
+        if (!ctx.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            ctx.Response.Redirect(ctx.RedirectUri);
+            return Task.CompletedTask;
+        }
+
+        var text = ctx.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
+        var (title, detail) = status == StatusCodes.Status401Unauthorized
+            ? (text["Api.Unauthorized.Title"], text["Api.Unauthorized.Detail"])
+            : (text["Api.Forbidden.Title"], text["Api.Forbidden.Detail"]);
+        return Results.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(ctx.HttpContext);
+    }
+
+    /// <summary>
+    /// Migrates the identity tables in their own schema (see <see cref="IdentityMigrations"/>), and creates the four roles.
+    /// Serialised with an advisory lock so several portal processes starting together do not race.
+    /// </summary>
+    public async Task PrepareAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalIdentityDbContext>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using (await AdvisoryLocks.HoldAsync(connection, AdvisoryLocks.IdentitySchema, ct))
+            {
+                await IdentityMigrations.MigrateAsync(db, connection, ct);
+                var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+                foreach (var role in Roles.All)
+                {
+                    if (!await roles.RoleExistsAsync(role))
+                    {
+                        await roles.CreateAsync(new IdentityRole(role));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 }

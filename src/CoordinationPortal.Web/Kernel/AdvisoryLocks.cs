@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace CoordinationPortal.Web.Kernel;
 
 /// <summary>
@@ -21,5 +23,30 @@ public static class AdvisoryLocks
         Span<byte> bytes = stackalloc byte[16];
         deliveryId.TryWriteBytes(bytes);
         return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]);
+    }
+
+    /// <summary>
+    /// Waits for session-level lock <paramref name="key"/> on <paramref name="connection"/> and holds it until the result is
+    /// disposed (or the connection closes): for start-up work that several processes must do one at a time.
+    /// </summary>
+    public static async Task<IAsyncDisposable> HoldAsync(NpgsqlConnection connection, long key, CancellationToken ct)
+    {
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection))
+        {
+            take.Parameters.Add(new NpgsqlParameter { Value = key });
+            await take.ExecuteNonQueryAsync(ct);
+        }
+
+        return new Held(connection, key);
+    }
+
+    private sealed class Held(NpgsqlConnection connection, long key) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
+            release.Parameters.Add(new NpgsqlParameter { Value = key });
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
     }
 }

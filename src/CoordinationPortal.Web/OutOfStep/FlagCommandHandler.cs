@@ -25,11 +25,11 @@ public sealed partial class FlagCommandHandler(IDocumentSession session, StreamC
 
         var command = new AcknowledgeFlag(flagId, note ?? "", name, clock.Now);
         return await runner.RunAsync(
-            new StreamCommand<Flag>(flagId, nameof(AcknowledgeFlag), name, expectedVersion, flag => FlagDecider.Decide(command, flag))
+            new StreamCommand<Flag>(flagId, nameof(AcknowledgeFlag), name, expectedVersion, Flag.Evolve, flag => FlagDecider.Decide(command, flag))
             {
                 MayAct = (flag, token) => new ValueTask<bool>(MayAcknowledgeAsync(user, flag.AgencyId, token)),
                 Stage = (s, flag, _) => changes.Stage(s, new PortalChange(ChangeKinds.Flag, flag.Id, flag.AgencyId)),
-                Committed = (flag, _, _) =>
+                Committed = (flag, _) =>
                 {
                     LogAcknowledged(flagId, flag.RuleId, flag.AgencyId, name);
                     return Task.CompletedTask;

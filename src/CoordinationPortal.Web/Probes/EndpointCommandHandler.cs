@@ -65,12 +65,11 @@ public sealed class EndpointCommandHandler(
 
         return await runner.RunAsync(
             new StreamCommand<InferenceEndpoint>(command.EndpointId, command.GetType().Name, command.By, expectedVersion,
-                endpoint => EndpointDecider.DecideAll(commands, endpoint))
+                InferenceEndpoint.Evolve, endpoint => EndpointDecider.DecideAll(commands, endpoint))
             {
                 MayAct = (endpoint, token) => new ValueTask<bool>(MayChangeAsync(user, endpoint.AgencyId, token)),
                 // Operators' versions: health and SLO events recorded by the probes do not make an edit conflict.
                 VersionOf = (endpoint, _) => endpoint.RegistryVersion,
-                Evolve = (endpoint, e) => InferenceEndpoint.Evolve(endpoint, e) ?? endpoint,
                 Stage = (s, endpoint, events) =>
                 {
                     foreach (var e in events)
@@ -89,11 +88,7 @@ public sealed class EndpointCommandHandler(
                     // New targets, a pause or a retirement change what the endpoint says about its agency's claims.
                     changes.Stage(s, new PortalChange(ChangeKinds.Endpoint, endpoint.Id, endpoint.AgencyId));
                 },
-                Committed = async (endpoint, events, token) =>
-                {
-                    var after = events.Aggregate((InferenceEndpoint?)endpoint, InferenceEndpoint.Evolve)!;
-                    await probes.ScheduleAsync(after.Id, after.Settings.IntervalSeconds, active: !after.Paused && !after.Retired, token);
-                },
+                Committed = (after, token) => probes.ScheduleAsync(after.Id, after.Settings.IntervalSeconds, active: !after.Paused && !after.Retired, token),
             },
             ct);
     }

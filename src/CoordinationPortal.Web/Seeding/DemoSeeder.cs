@@ -20,6 +20,7 @@ public sealed partial class DemoSeeder(
     ReadinessFramework framework,
     UserManager<PortalUser> users,
     IConfiguration configuration,
+    NpgsqlDataSource dataSource,
     TimeProvider time,
     ILogger<DemoSeeder> logger)
 {
@@ -45,22 +46,11 @@ public sealed partial class DemoSeeder(
     /// <summary>Returns true when it loaded the demo agencies (an empty portfolio), false when they were there.</summary>
     public async Task<bool> SeedAsync(CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(configuration.GetConnectionString("Portal"));
-        await connection.OpenAsync(ct);
-        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({AdvisoryLocks.DemoSeed})", connection))
-        {
-            await lockCommand.ExecuteNonQueryAsync(ct);
-        }
-
-        try
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using (await AdvisoryLocks.HoldAsync(connection, AdvisoryLocks.DemoSeed, ct))
         {
             await SeedAccountsAsync();
             return await SeedAgenciesAsync(ct);
-        }
-        finally
-        {
-            await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({AdvisoryLocks.DemoSeed})", connection);
-            await unlock.ExecuteNonQueryAsync(ct);
         }
     }
 

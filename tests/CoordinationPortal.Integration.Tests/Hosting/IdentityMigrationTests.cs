@@ -71,7 +71,7 @@ public sealed class IdentityMigrationTests(PortalFixture portal)
         var database = await ScratchDatabase.CreateAsync(portal, "identity_race");
         await using var services = IdentityServices(database);
 
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => IdentityModule.EnsureIdentitySchemaAsync(services, CancellationToken.None)));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => new IdentityFeature().PrepareAsync(services, CancellationToken.None)));
 
         Assert.Single(await ScratchDatabase.LinesAsync(database, History));
         Assert.Equal(4L, await ScratchDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM identity.\"AspNetRoles\""));

@@ -28,12 +28,12 @@ public sealed class StreamCommandRunnerTests(PortalFixture portal)
         await using var scope = portal.Factory.Services.CreateAsyncScope();
         var committed = false;
         var outcome = await scope.ServiceProvider.GetRequiredService<StreamCommandRunner>().RunAsync(
-            command with { Committed = (_, _, _) => { committed = true; return Task.CompletedTask; } }, CancellationToken.None);
+            command with { Committed = (_, _) => { committed = true; return Task.CompletedTask; } }, CancellationToken.None);
         return (outcome, committed);
     }
 
     private static StreamCommand<Agency> Rename(Guid id, string name, long? expected) =>
-        new(id, "Rename", "test", expected, agency => Decision.Accept(new AgencyDetailsUpdated(id, name, agency.Kind, agency.Sector, agency.Jurisdiction, "test", At)));
+        new(id, "Rename", "test", expected, Agency.Evolve, agency => Decision.Accept(new AgencyDetailsUpdated(id, name, agency.Kind, agency.Sector, agency.Jurisdiction, "test", At)));
 
     private async Task<long> StreamVersionAsync(Guid id)
     {
@@ -59,7 +59,7 @@ public sealed class StreamCommandRunnerTests(PortalFixture portal)
     {
         var id = await NewAgencyAsync();
 
-        var (outcome, committed) = await RunAsync(new StreamCommand<Agency>(id, "Nothing", "test", 1, _ => Decision.Accept()));
+        var (outcome, committed) = await RunAsync(new StreamCommand<Agency>(id, "Nothing", "test", 1, Agency.Evolve, _ => Decision.Accept()));
 
         Assert.Equal(new CommandOutcome.Accepted(id, 1, 0), outcome);
         Assert.False(committed);
@@ -71,7 +71,7 @@ public sealed class StreamCommandRunnerTests(PortalFixture portal)
     {
         var id = await NewAgencyAsync();
 
-        var (outcome, _) = await RunAsync(new StreamCommand<Agency>(id, "Refused", "test", null, _ => Decision.Reject(new DomainError("Agency.Name.Required", "Name"))));
+        var (outcome, _) = await RunAsync(new StreamCommand<Agency>(id, "Refused", "test", null, Agency.Evolve, _ => Decision.Reject(new DomainError("Agency.Name.Required", "Name"))));
 
         var invalid = Assert.IsType<CommandOutcome.Invalid>(outcome);
         Assert.Equal([new DomainError("Agency.Name.Required", "Name")], invalid.Errors);
@@ -84,7 +84,7 @@ public sealed class StreamCommandRunnerTests(PortalFixture portal)
         var id = await NewAgencyAsync();
         var decided = false;
 
-        var (outcome, _) = await RunAsync(new StreamCommand<Agency>(id, "Forbidden", "test", null, _ => { decided = true; return Decision.Accept(); })
+        var (outcome, _) = await RunAsync(new StreamCommand<Agency>(id, "Forbidden", "test", null, Agency.Evolve, _ => { decided = true; return Decision.Accept(); })
         {
             MayAct = (_, _) => ValueTask.FromResult(false),
         });
@@ -118,7 +118,7 @@ public sealed class StreamCommandRunnerTests(PortalFixture portal)
     {
         var id = await NewAgencyAsync();
         // The decision runs between the runner's read and its save: another writer appends then.
-        var command = new StreamCommand<Agency>(id, "Racing", "test", null, agency =>
+        var command = new StreamCommand<Agency>(id, "Racing", "test", null, Agency.Evolve, agency =>
         {
             using var other = portal.Factory.Services.GetRequiredService<IDocumentStore>().LightweightSession();
             other.Events.Append(id, new AgencyDetailsUpdated(id, "The winner", agency.Kind, agency.Sector, agency.Jurisdiction, "other", At));

@@ -5,10 +5,11 @@ using Marten;
 namespace CoordinationPortal.Web.Kernel.Commands;
 
 /// <summary>
-/// A command against one existing event stream, as the runner needs it: how to decide, and what the feature adds
-/// around the decision. Everything but <see cref="Decide"/> has a default, so a plain command is one line.
+/// A command against one existing event stream, as the runner needs it: how the stream's state folds (the domain's
+/// <c>Evolve</c>), how to decide, and what the feature adds around the decision. Only those two are required.
 /// </summary>
-public sealed record StreamCommand<TState>(Guid StreamId, string Name, string By, long? ExpectedVersion, Func<TState, Decision> Decide)
+public sealed record StreamCommand<TState>(
+    Guid StreamId, string Name, string By, long? ExpectedVersion, Func<TState?, object, TState?> Evolve, Func<TState, Decision> Decide)
     where TState : class
 {
     /// <summary>Who may act, once the state is known. The default lets through whoever reached the handler.</summary>
@@ -20,14 +21,11 @@ public sealed record StreamCommand<TState>(Guid StreamId, string Name, string By
     /// </summary>
     public Func<TState, long, long> VersionOf { get; init; } = static (_, streamVersion) => streamVersion;
 
-    /// <summary>Folds one event; needed only when <see cref="VersionOf"/> reads the state.</summary>
-    public Func<TState, object, TState>? Evolve { get; init; }
-
     /// <summary>Writes that must commit with the events, or not at all (documents, change-feed notices).</summary>
     public Action<IDocumentSession, TState, IReadOnlyList<object>>? Stage { get; init; }
 
-    /// <summary>What follows a commit (scheduling, caches). Runs only when events were appended.</summary>
-    public Func<TState, IReadOnlyList<object>, CancellationToken, Task>? Committed { get; init; }
+    /// <summary>What follows a commit (scheduling, logs), given the state after the events. Runs only when events were appended.</summary>
+    public Func<TState, CancellationToken, Task>? Committed { get; init; }
 }
 
 /// <summary>
@@ -87,15 +85,13 @@ public sealed partial class StreamCommandRunner(IDocumentSession session, ILogge
         }
 
         LogAppended(command.Name, typeof(TState).Name, command.StreamId, command.By, events.Count);
+        var after = events.Aggregate((TState?)state, command.Evolve) ?? state;
         if (command.Committed is { } committed)
         {
-            await committed(state, events, ct);
+            await committed(after, ct);
         }
 
-        var version = command.Evolve is { } evolve
-            ? command.VersionOf(events.Aggregate(state, evolve), streamVersion + events.Count)
-            : current + events.Count;
-        return new CommandOutcome.Accepted(command.StreamId, version, events.Count);
+        return new CommandOutcome.Accepted(command.StreamId, command.VersionOf(after, streamVersion + events.Count), events.Count);
     }
 
     /// <summary>
@@ -131,9 +127,8 @@ public sealed partial class StreamCommandRunner(IDocumentSession session, ILogge
         where TState : class
     {
         await using var fresh = session.DocumentStore.LightweightSession();
-        var streamState = await fresh.Events.FetchStreamStateAsync(command.StreamId, ct);
-        var latest = await fresh.Events.FetchLatest<TState>(command.StreamId, ct);
-        return streamState is null || latest is null ? fallback : command.VersionOf(latest, streamState.Version);
+        var now = await fresh.Events.FetchForWriting<TState>(command.StreamId, ct);
+        return now.Aggregate is { } latest ? command.VersionOf(latest, now.CurrentVersion ?? fallback) : fallback;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Version conflict on {Stream} {StreamId} for {Command} by {User}")]

@@ -11,15 +11,9 @@ namespace CoordinationPortal.Web.Operations;
 /// <summary>Running the portal: Hangfire (jobs and its admin-only dashboard) and the health check.</summary>
 public sealed class OperationsFeature : IPortalFeature
 {
-    public void AddServices(FeatureSetup setup) => setup.Builder.AddPortalOperations(setup.ConnectionString);
-
-    public void MapRoutes(WebApplication app) => app.MapPortalOperations();
-}
-
-public static class OperationsModule
-{
-    public static WebApplicationBuilder AddPortalOperations(this WebApplicationBuilder builder, string connectionString)
+    public void AddServices(FeatureSetup setup)
     {
+        var (builder, connectionString) = (setup.Builder, setup.ConnectionString);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton(new DatabaseHealthCheck(connectionString));
 
@@ -44,11 +38,9 @@ public static class OperationsModule
                 o.Queues = JobQueues.ByPriority;
             });
         }
-
-        return builder;
     }
 
-    public static WebApplication MapPortalOperations(this WebApplication app)
+    public void MapRoutes(WebApplication app)
     {
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
@@ -57,9 +49,7 @@ public static class OperationsModule
             DashboardTitle = "CoordinationPortal jobs",
             AppPath = "/",
         });
-        return app;
     }
-
 }
 
 /// <summary>Hangfire's dashboard shows job arguments and can delete or trigger jobs: admins only.</summary>
