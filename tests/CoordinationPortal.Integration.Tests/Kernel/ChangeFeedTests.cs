@@ -177,6 +177,25 @@ public sealed class ChangeFeedTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task the_listener_stops_cleanly_whether_the_host_disposes_it_before_or_after_stopping_it()
+    {
+        var dataSource = portal.Factory.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger<ChangeFeedListener>.Instance;
+
+        var disposedFirst = new ChangeFeedListener(dataSource, Feed, logger);
+        await disposedFirst.StartAsync(CancellationToken.None);
+        await disposedFirst.DisposeAsync();
+        await disposedFirst.StopAsync(CancellationToken.None);
+        await disposedFirst.DisposeAsync();
+
+        var stoppedFirst = new ChangeFeedListener(dataSource, Feed, logger);
+        await stoppedFirst.StartAsync(CancellationToken.None);
+        await stoppedFirst.StopAsync(CancellationToken.None);
+        await stoppedFirst.StopAsync(CancellationToken.None);
+        await stoppedFirst.DisposeAsync();
+    }
+
+    [Fact]
     public void a_notice_from_another_program_on_the_channel_is_ignored()
     {
         Assert.Null(Feed.Parse("not json"));

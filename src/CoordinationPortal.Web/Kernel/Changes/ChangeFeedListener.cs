@@ -23,6 +23,8 @@ public sealed partial class ChangeFeedListener(NpgsqlDataSource dataSource, Chan
     private NpgsqlConnection? _connection;
     private Task? _listening;
     private Task? _delivering;
+    private int _stopping;
+    private int _disposed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,10 +33,18 @@ public sealed partial class ChangeFeedListener(NpgsqlDataSource dataSource, Chan
         _delivering = Task.Run(() => DeliverLoopAsync(_stop.Token), CancellationToken.None);
     }
 
+    /// <summary>
+    /// Stops listening and delivering. Safe to call more than once and after <see cref="DisposeAsync"/>: a host whose
+    /// services were disposed during a failed or overlapping shutdown still calls it.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stop.CancelAsync();
-        _inbox.Writer.TryComplete();
+        if (Interlocked.Exchange(ref _stopping, 1) == 0)
+        {
+            await _stop.CancelAsync();
+            _inbox.Writer.TryComplete();
+        }
+
         foreach (var task in new[] { _listening, _delivering })
         {
             if (task is not null)
@@ -46,6 +56,17 @@ public sealed partial class ChangeFeedListener(NpgsqlDataSource dataSource, Chan
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // The loops use the connection: they end first, whichever of stop and dispose the host calls first.
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await StopAsync(patience.Token);
+        }
+
         if (_connection is not null)
         {
             await _connection.DisposeAsync();
