@@ -21,6 +21,9 @@ public sealed class PortalHostFactory(string connectionString, bool seedDemo, IR
         builder.UseSetting("Seed:Demo", seedDemo ? "true" : "false");
         builder.UseSetting("Jobs:RunServer", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // A whole suite signs in hundreds of times from one client within minutes; the per-client sign-in limit has
+        // tests of its own (SignInThrottlingTests), which set it low again.
+        builder.UseSetting("Security:SignIn:PerClientPermitLimit", "100000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -6,9 +6,17 @@ public static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        // A form POST (with the antiforgery token) so that a link elsewhere cannot sign a user out.
-        app.MapPost("/account/logout", async (SignInManager<PortalUser> signIn) =>
+        // A form POST (with the antiforgery token) so that a link elsewhere cannot sign a user out. Signing out renews
+        // the account's security stamp, so every cookie issued before (a copied one, another tab's, another device's)
+        // and every open page stop working too, not only this browser's cookie.
+        app.MapPost("/account/logout", async (HttpContext http, UserManager<PortalUser> users, SignInManager<PortalUser> signIn, ILogger<PortalSignIn> log) =>
         {
+            if (await users.GetUserAsync(http.User) is { } user)
+            {
+                await users.UpdateSecurityStampAsync(user);
+                SignInLog.SignedOut(log, user.UserName ?? "");
+            }
+
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("/account/login");
         });

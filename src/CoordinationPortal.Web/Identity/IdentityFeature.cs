@@ -85,13 +85,24 @@ public sealed class IdentityFeature : IPortalFeature
             .AddIdentity<PortalUser, IdentityRole>(o =>
             {
                 o.User.RequireUniqueEmail = true;
-                o.Password.RequiredLength = 10;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                // The password rule is PortalPasswordValidator's (length and common passwords); no composition rules.
+                o.Password.RequiredLength = 0;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
+                // Failed sign-ins never lock an account (PortalSignIn slows the failing client instead); lockout is
+                // used only to disable an account, with an end date that does not come.
+                o.Lockout.AllowedForNewUsers = true;
                 o.SignIn.RequireConfirmedAccount = false;
             })
             .AddEntityFrameworkStores<PortalIdentityDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddErrorDescriber<LocalizedIdentityErrors>()
+            .AddPasswordValidator<PortalPasswordValidator>();
+        builder.Services.AddSignInSecurity(builder.Configuration);
+        builder.Services.AddSessionChecks(builder.Configuration);
 
         builder.Services.ConfigureApplicationCookie(o =>
         {

@@ -62,7 +62,7 @@ public sealed class AdministrationTests(PortalFixture portal)
         {
             ["Input.Email"] = $"weak-{Guid.NewGuid():N}@portal.local", ["Input.Role"] = "Viewer", ["Input.Password"] = "short",
         });
-        Assert.Contains("Passwords must be at least 10 characters", page, StringComparison.Ordinal);
+        Assert.Contains("Passwords must be at least 12 characters", page, StringComparison.Ordinal);
     }
 
     private static async Task<string> PostFormAsync(HttpClient client, string path, string handler, Dictionary<string, string> fields)
