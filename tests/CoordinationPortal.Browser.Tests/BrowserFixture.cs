@@ -37,6 +37,8 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
         ["Probes:UpAfter"] = "1",
         ["Probes:HeadersTimeout"] = "00:00:02",
         ["Probes:StreamTimeout"] = "00:00:03",
+        // Open pages re-check their session every two seconds, so a test sees a sign-out reach an open page quickly.
+        ["Security:Sessions:RevalidationInterval"] = "00:00:02",
     };
 
     public string BaseUrl { get; private set; } = "";
