@@ -30,7 +30,8 @@ public sealed class PortalSignIn(
 {
     public async Task<SignInAttempt> SignInAsync(string email, string password, string client)
     {
-        var typed = email.Trim();
+        // No address is longer than 254 characters; the cut keeps a flood of huge names out of the throttle and the log.
+        var typed = email.Trim() is { Length: > 254 } tooLong ? tooLong[..254] : email.Trim();
         var account = users.NormalizeName(typed) ?? typed;
         var wait = throttle.RemainingWait(account, client);
         if (wait > TimeSpan.Zero)
