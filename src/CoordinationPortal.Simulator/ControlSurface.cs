@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -8,29 +10,97 @@ namespace CoordinationPortal.Simulator;
 /// <summary>
 /// The simulator's own API under <c>/_sim</c>: read and replace profiles, read and reset counters, and a
 /// plain HTML page with one form per profile so a person demoing the portal can make an endpoint misbehave.
-/// Unauthenticated on purpose: the simulator is a test tool bound to loopback.
+/// Unauthenticated on purpose (the simulator is a test tool bound to loopback by default), so no other web page may
+/// drive it: see <see cref="Guard"/>.
 /// </summary>
 internal static class ControlSurface
 {
     public static void Map(IEndpointRouteBuilder routes, SimulatorState state)
     {
-        routes.MapGet("/_sim", context => PageAsync(context, state));
-        routes.MapGet("/_sim/profiles", context => Wire.WriteAsync(
+        routes.MapGet("/_sim", Guard(Caller.Reader, context => PageAsync(context, state)));
+        routes.MapGet("/_sim/profiles", Guard(Caller.Reader, context => Wire.WriteAsync(
             context,
             StatusCodes.Status200OK,
             "application/json",
-            JsonSerializer.Serialize(state.All.ToDictionary(pair => pair.Key, pair => pair.Value.Profile, StringComparer.Ordinal), Wire.ControlJson)));
-        routes.MapGet("/_sim/profiles/{name}", context => GetProfileAsync(context, state));
-        routes.MapPut("/_sim/profiles/{name}", context => PutProfileAsync(context, state));
-        routes.MapPost("/_sim/profiles/{name}/form", context => PostFormAsync(context, state));
-        routes.MapGet("/_sim/stats", context => StatsAsync(context, state));
-        routes.MapPost("/_sim/stats/reset", context =>
+            JsonSerializer.Serialize(state.All.ToDictionary(pair => pair.Key, pair => pair.Value.Profile, StringComparer.Ordinal), Wire.ControlJson))));
+        routes.MapGet("/_sim/profiles/{name}", Guard(Caller.Reader, context => GetProfileAsync(context, state)));
+        routes.MapPut("/_sim/profiles/{name}", Guard(Caller.Json, context => PutProfileAsync(context, state)));
+        routes.MapPost("/_sim/profiles/{name}/form", Guard(Caller.OwnPage, context => PostFormAsync(context, state)));
+        routes.MapGet("/_sim/stats", Guard(Caller.Reader, context => StatsAsync(context, state)));
+        routes.MapPost("/_sim/stats/reset", Guard(Caller.Json, context =>
         {
             state.ResetCounters();
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return Task.CompletedTask;
-        });
+        }));
     }
+
+    /// <summary>Who may make a control request.</summary>
+    private enum Caller
+    {
+        /// <summary>Any reader addressing the simulator by an IP address or <c>localhost</c>.</summary>
+        Reader,
+
+        /// <summary>A program: <c>Content-Type: application/json</c>, which no HTML form can send and no other site's script can send without a CORS preflight (never answered here).</summary>
+        Json,
+
+        /// <summary>The control page's own form: a form body whose <c>Origin</c> (or, without it, <c>Referer</c>) is the simulator itself.</summary>
+        OwnPage,
+    }
+
+    /// <summary>
+    /// The control routes have no sign-in, so every one checks that no other web page is driving it. The host must be an
+    /// IP address or <c>localhost</c> (a name would let a site whose name is made to resolve to the simulator pass as
+    /// the simulator's own origin: DNS rebinding). A browser's <c>Sec-Fetch-Site</c>, when sent, must say same-origin,
+    /// and an <c>Origin</c>, when sent, must be the simulator's own. Then a change must be JSON, or the control page's
+    /// own form.
+    /// </summary>
+    private static RequestDelegate Guard(Caller caller, RequestDelegate handler) => context =>
+    {
+        var request = context.Request;
+        if (!IsAddressedByIp(request.Host))
+        {
+            return ProblemAsync(context, StatusCodes.Status403Forbidden, "The control API answers only requests addressed to an IP address or localhost.");
+        }
+
+        if (caller == Caller.Reader)
+        {
+            return handler(context);
+        }
+
+        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
+        var origin = request.Headers.Origin.ToString();
+        if ((fetchSite.Length > 0 && fetchSite is not ("same-origin" or "none"))
+            || (origin.Length > 0 && !IsOwnOrigin(origin, request)))
+        {
+            return ProblemAsync(context, StatusCodes.Status403Forbidden, "Cross-site requests may not change the simulator.");
+        }
+
+        if (caller == Caller.Json)
+        {
+            return IsJson(request.ContentType)
+                ? handler(context)
+                : ProblemAsync(context, StatusCodes.Status415UnsupportedMediaType, "Send Content-Type: application/json (the body may be empty where none is read).");
+        }
+
+        var fromOwnPage = origin.Length > 0 || (request.Headers.Referer.ToString() is { Length: > 0 } referer && IsOwnOrigin(referer, request));
+        return request.HasFormContentType && fromOwnPage
+            ? handler(context)
+            : ProblemAsync(context, StatusCodes.Status403Forbidden, "This form is accepted from the simulator's own control page only.");
+    };
+
+    private static bool IsAddressedByIp(HostString host) =>
+        host.HasValue && (host.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host.Host.Trim('[', ']'), out _));
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media) && string.Equals(media.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsOwnOrigin(string url, HttpRequest request) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var given)
+        && Uri.TryCreate($"{request.Scheme}://{request.Host.Value}/", UriKind.Absolute, out var own)
+        && string.Equals(given.Scheme, own.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(given.IdnHost, own.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && given.Port == own.Port;
 
     private static string Name(HttpContext context) => context.GetRouteValue("name") as string ?? "";
 
@@ -182,6 +252,10 @@ internal static class ControlSurface
         }
 
         page.Append("</main>\n</body>\n</html>\n");
+        // The page's forms change the simulator: no other site may frame it and trick a click.
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+        context.Response.Headers.XFrameOptions = "DENY";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         return Wire.WriteAsync(context, StatusCodes.Status200OK, "text/html; charset=utf-8", page.ToString());
     }
 

@@ -8,7 +8,8 @@ namespace CoordinationPortal.Simulator;
 /// <summary>
 /// Standalone entry point:
 /// <c>dotnet run --project src/CoordinationPortal.Simulator -- [--address 127.0.0.1] [--port 5090] [--profiles file.json]</c>.
-/// The profiles file is a JSON object of name to profile (camelCase knobs), merged over the defaults.
+/// The profiles file is a JSON object of name to profile (camelCase knobs), merged over the defaults. It listens on
+/// loopback unless <c>--address</c> says otherwise.
 /// </summary>
 public static class SimulatorProgram
 {
@@ -42,6 +43,12 @@ public static class SimulatorProgram
         await using var simulator = await InferenceSimulator.StartAsync(options);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Inference simulator listening on {simulator.BaseAddress}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Profiles under {simulator.BaseAddress}p/{{profile}}/, control page at {simulator.BaseAddress}_sim"));
+        if (!IPAddress.IsLoopback(options.Address))
+        {
+            // Listening beyond this machine is a choice (--address), e.g. inside a container network: say what it means.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Warning: {options.Address} is not a loopback address. The control API (/_sim) has no sign-in; anything that can reach this port can change the profiles."));
+        }
         await stop.Task;
         return 0;
     }

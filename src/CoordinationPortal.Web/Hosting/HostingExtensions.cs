@@ -1,4 +1,5 @@
 using CoordinationPortal.Web.Components;
+using CoordinationPortal.Web.Hosting.Edge;
 using CoordinationPortal.Web.Kernel.Changes;
 using CoordinationPortal.Web.Kernel.Features;
 using CoordinationPortal.Web.Operations;
@@ -23,6 +24,7 @@ public static class HostingExtensions
         // Serve package assets (MudBlazor's CSS and JS) when running from the build output in any environment,
         // as the README's run command does; a published app ships them in wwwroot and this is a no-op there.
         builder.WebHost.UseStaticWebAssets();
+        builder.AddPortalEdge(); // Edge/: forwarded headers from known proxies, secure cookies, security headers
         AddKernel(builder, database);
 
         var setup = new FeatureSetup(builder, database);
@@ -123,6 +125,7 @@ public static class HostingExtensions
 
     public static WebApplication MapPortal(this WebApplication app)
     {
+        app.UsePortalEdge(); // Edge/: first, so HTTPS behind a proxy, secure cookies and the security headers reach every response
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -133,6 +136,7 @@ public static class HostingExtensions
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), branch => branch.UseStatusCodePagesWithReExecute("/not-found"));
         app.UseRequestLocalization();
         app.UseAuthentication();
+        app.UseSameOriginStateChanges(); // Edge/: a cookie-authenticated change must come from the portal's own pages
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();

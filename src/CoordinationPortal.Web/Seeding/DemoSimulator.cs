@@ -31,8 +31,12 @@ public static partial class DemoSimulator
         new("bsnl-down", "bsnl", "Network operations assistant", ServerKind.OpenAi, null, 800, 20),
     ];
 
+    /// <summary>
+    /// Only with the demo on (<c>Seed:Demo</c>, by default on the embedded database only): its control API has no sign-in,
+    /// so <c>Simulator:Enabled</c> can turn it off in a demo, never on without one.
+    /// </summary>
     private static bool Enabled(IConfiguration configuration, bool embedded) =>
-        configuration.GetValue("Simulator:Enabled", embedded && configuration.GetValue("Seed:Demo", embedded));
+        configuration.GetValue("Seed:Demo", embedded) && configuration.GetValue("Simulator:Enabled", embedded);
 
     /// <summary>Allowlists the simulator's address before the probe client reads the allowlist.</summary>
     public static void AllowInProbes(FeatureSetup setup)
