@@ -312,8 +312,8 @@ public sealed class FlagEvaluationTests(PortalFixture portal)
         var endpointId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
         // Slow: TTFT 1,000 ms against a 400 ms target (wide margins both ways: a fast probe on a loaded machine still
-        // answers well under the target, so the healthy week below is healthy). The second slow probe makes the endpoint Degraded, and that
-        // probe-state change evaluates the agency.
+        // answers well under the target, so the healthy week below is healthy). The second slow probe makes the
+        // endpoint Degraded, and that probe-state change evaluates the agency.
         portal.Simulator.SetProfile(name, new SimulatorProfile { TtftMs = 1000, InterTokenMs = 1 });
         for (var i = 0; i < 3; i++)
         {
