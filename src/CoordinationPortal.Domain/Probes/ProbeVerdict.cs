@@ -60,7 +60,8 @@ public sealed record ProbeReason(
     /// recorded earlier): their detail is never shown as the portal's own text.
     /// </summary>
     public static bool DetailIsServerText(ReasonCode code) =>
-        code is ReasonCode.HttpStatus or ReasonCode.NotReady or ReasonCode.ModelLoading or ReasonCode.Unauthorized or ReasonCode.StreamError;
+        code is ReasonCode.HttpStatus or ReasonCode.NotReady or ReasonCode.ModelLoading or ReasonCode.Unauthorized or ReasonCode.StreamError
+            or ReasonCode.NetworkError or ReasonCode.TlsFailure;
 
     /// <summary>The portal's own detail, safe for every reader (none for the codes whose detail was the server's words).</summary>
     public string? PublicDetail => DetailIsServerText(Code) ? null : Detail;

@@ -18,7 +18,7 @@ public sealed class ProbeReasonText(IStringLocalizer<SharedResource> text)
     {
         var sentence = Sentence(reason);
         return withExcerpt && reason.ServerExcerpt is { } excerpt
-            ? $"{sentence} {text["Probe.Reason.ServerSaid", excerpt].Value}"
+            ? $"{sentence} {text[reason.Code is ReasonCode.NetworkError or ReasonCode.TlsFailure ? "Probe.Reason.ErrorSaid" : "Probe.Reason.ServerSaid", excerpt].Value}"
             : sentence;
     }
 

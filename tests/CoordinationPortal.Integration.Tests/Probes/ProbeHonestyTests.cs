@@ -172,6 +172,34 @@ public sealed class ProbeHonestyTests(SimulatorFixture sim) : IClassFixture<Simu
     }
 
     [Fact]
+    public async Task a_service_that_is_not_http_cannot_leak_its_answer_through_the_error_message()
+    {
+        // Not an inference server at all: it answers anything with one line carrying a password. .NET's error for an
+        // invalid status line quotes that line, so the message is kept only as a sanitised excerpt.
+        using var listener = new System.Net.Sockets.TcpListener(SimulatorFixture.Address, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var serving = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            await using var stream = client.GetStream();
+            var buffer = new byte[4096];
+            _ = await stream.ReadAsync(buffer);
+            await stream.WriteAsync("db_password=hunter2 ready\r\n\r\n"u8.ToArray());
+        });
+
+        var result = await sim.Engine(Generous()).ProbeAsync(
+            SimulatorFixture.Target($"http://{SimulatorFixture.Address}:{port}", ServerKind.Vllm), CancellationToken.None);
+        await serving;
+
+        var reason = result.Verdict.Reason;
+        Assert.Equal(ProbeState.Down, result.Verdict.State);
+        Assert.Null(reason.Detail);
+        Assert.Null(reason.PublicDetail);
+        Assert.DoesNotContain("hunter2", reason.Excerpt ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task an_allowlisted_address_is_reachable_only_on_the_ports_its_entry_opens()
     {
         var url = sim.Profile(new SimulatorProfile { TtftMs = 5, InterTokenMs = 1 });

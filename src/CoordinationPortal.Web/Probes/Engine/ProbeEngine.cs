@@ -353,7 +353,11 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
             }
         }
 
+        // An error's own message can carry what the other end sent (an invalid status line quotes it), so it is an excerpt:
+        // sanitised, and for the endpoint's managers only. The refused address is the portal's own words.
         var failure = NetworkFailure.Classify(e);
-        return new ProbeReason(failure.Code, path, Detail: StreamEvents.Shorten(failure.Detail));
+        return failure.Code == ReasonCode.AddressRefused
+            ? new ProbeReason(failure.Code, path, Detail: StreamEvents.Shorten(failure.Detail))
+            : new ProbeReason(failure.Code, path, Excerpt: ReasonExcerpt.Sanitize(failure.Detail));
     }
 }
