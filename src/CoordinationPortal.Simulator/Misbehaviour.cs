@@ -35,8 +35,8 @@ internal sealed record ErrorStyle(Func<int, string, string, object> Body, string
     public Task LoadingAsync(HttpContext context) =>
         WriteAsync(context, StatusCodes.Status503ServiceUnavailable, LoadingMessage, "unavailable_error");
 
-    public Task FailureAsync(HttpContext context) =>
-        WriteAsync(context, StatusCodes.Status500InternalServerError, "Simulated internal server error.", "InternalServerError");
+    public Task FailureAsync(HttpContext context, string? message = null) =>
+        WriteAsync(context, StatusCodes.Status500InternalServerError, message ?? "Simulated internal server error.", "InternalServerError");
 
     public Task BadRequestAsync(HttpContext context, string message) =>
         WriteAsync(context, StatusCodes.Status400BadRequest, message, "BadRequestError");
@@ -165,7 +165,7 @@ internal static class Misbehaviour
 
         if (request.Runtime.NextCompletionFails(profile.ErrorRate))
         {
-            await style.FailureAsync(context);
+            await style.FailureAsync(context, profile.ErrorMessage);
             return true;
         }
 

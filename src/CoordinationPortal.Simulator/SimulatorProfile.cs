@@ -60,6 +60,32 @@ public sealed record SimulatorProfile
     /// <summary>When set, every route wants <c>Authorization: Bearer {this}</c> and answers 401 without it.</summary>
     public string? RequireApiKey { get; init; }
 
+    /// <summary>
+    /// OpenAI completions generate no text: a stream sends a chunk naming the role (empty content), then a chunk that
+    /// only says the answer finished, then the usage (1 completion token, the end-of-sequence), as a model that ends
+    /// every answer at once does.
+    /// </summary>
+    public bool EmptyAnswer { get; init; }
+
+    /// <summary>
+    /// A prompt cache, as llama.cpp's <c>cache_prompt</c> and vLLM's prefix caching keep one: an OpenAI completion whose
+    /// prompt shares at least half of its characters, from the start, with a prompt this profile has answered before
+    /// gets this TTFT instead of <see cref="TtftMs"/>.
+    /// </summary>
+    public double? PromptCacheTtftMs { get; init; }
+
+    /// <summary>OpenAI completions answer with this profile's model whatever model the request names (llama-server does).</summary>
+    public bool IgnoreRequestedModel { get; init; }
+
+    /// <summary><c>GET /v1/models</c> answers 404, as llama.cpp servers from before the OpenAI model list do (<c>/props</c> still answers).</summary>
+    public bool ModelListMissing { get; init; }
+
+    /// <summary>The message of simulated failures (<see cref="ErrorRate"/>, <see cref="StreamErrorAfterTokens"/>).</summary>
+    public string? ErrorMessage { get; init; }
+
+    /// <summary>An OpenAI stream sends this many tokens, then an error event (<c>{"error":{…}}</c>) and ends, after HTTP 200.</summary>
+    public int? StreamErrorAfterTokens { get; init; }
+
     /// <summary>Added to the real number of in-flight completions in the running-requests gauges.</summary>
     public double MetricsRequestsRunning { get; init; }
 
@@ -98,6 +124,11 @@ public sealed record SimulatorProfile
             ["huge"] = new() { HugeBodyBytes = 8L * 1024 * 1024 },
             ["html"] = new() { WrongContentType = true },
             ["redirect"] = new() { RedirectTo = "http://redirected.invalid/" },
+            ["empty-answer"] = new() { EmptyAnswer = true },
+            ["prompt-cache"] = new() { TtftMs = 300, PromptCacheTtftMs = 20 },
+            ["llamacpp-other-model"] = new() { Model = "sim-qwen-2.5-7b", IgnoreRequestedModel = true },
+            ["stream-error"] = new() { StreamErrorAfterTokens = 2, ErrorMessage = "CUDA error: out of memory while decoding" },
+            ["leaky"] = new() { ErrorRate = 1, ErrorMessage = "upstream refused: db_password=hunter2-s3cret user=portal host=10.0.0.5" },
         });
 
     /// <summary>What is wrong with this profile; empty when it is usable.</summary>
@@ -132,6 +163,16 @@ public sealed record SimulatorProfile
         if (DripIntervalMs is < 1)
         {
             problems.Add("dripIntervalMs must be at least 1 when set");
+        }
+
+        if (PromptCacheTtftMs is { } cached && (!double.IsFinite(cached) || cached < 0))
+        {
+            problems.Add("promptCacheTtftMs must be a finite number >= 0 when set");
+        }
+
+        if (StreamErrorAfterTokens is < 0 or > 100_000)
+        {
+            problems.Add("streamErrorAfterTokens must be between 0 and 100000 when set");
         }
 
         if (HugeBodyBytes is < 0)

@@ -93,6 +93,9 @@ internal sealed class ProfileRuntime
 
     public Histogram TimeToFirstToken { get; } = new();
 
+    /// <summary>The prompts this profile has answered, for <see cref="SimulatorProfile.PromptCacheTtftMs"/>.</summary>
+    public PromptCache Prompts { get; } = new();
+
     public ProfileRuntime Replace(SimulatorProfile replacement)
     {
         Volatile.Write(ref profile, replacement);
@@ -210,4 +213,33 @@ internal sealed class Histogram
         Interlocked.Exchange(ref count, 0);
         Interlocked.Exchange(ref sumMicroseconds, 0);
     }
+}
+
+/// <summary>
+/// A prefix cache in miniature: remembers the last prompts answered, and calls a prompt a hit when it shares at least half
+/// of its characters, from the start, with one of them. A prompt that differs at its start always misses.
+/// </summary>
+internal sealed class PromptCache
+{
+    private const int Capacity = 256;
+    private readonly Lock gate = new();
+    private readonly LinkedList<string> prompts = new();
+
+    /// <summary>Whether <paramref name="prompt"/> is served from the cache; either way it is remembered.</summary>
+    public bool Serve(string prompt)
+    {
+        lock (gate)
+        {
+            var hit = prompt.Length > 0 && prompts.Any(p => CommonPrefix(p, prompt) * 2 >= prompt.Length);
+            prompts.AddFirst(prompt);
+            if (prompts.Count > Capacity)
+            {
+                prompts.RemoveLast();
+            }
+
+            return hit;
+        }
+    }
+
+    private static int CommonPrefix(string a, string b) => a.AsSpan().CommonPrefixLength(b);
 }

@@ -98,6 +98,41 @@ internal static class Wire
         element.Property(name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt32(out var number) ? number : null;
 
     /// <summary>A rough prompt token count: about four characters of string content per token.</summary>
+    /// <summary>The prompt's text, as a prompt cache sees it: every prompt, message and content string, in order.</summary>
+    public static string PromptText(JsonElement request)
+    {
+        var text = new StringBuilder();
+        Collect(request);
+        return text.ToString();
+
+        void Collect(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    text.Append(element.GetString()).Append('\n');
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Collect(item);
+                    }
+
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (property.Name is "prompt" or "messages" or "content" or "inputs" or "text_input" or "text")
+                        {
+                            Collect(property.Value);
+                        }
+                    }
+
+                    break;
+            }
+        }
+    }
+
     public static int EstimatePromptTokens(JsonElement request)
     {
         var characters = 0;

@@ -80,7 +80,7 @@ internal static class ProbeBenchmark
     private static ProbeEngine Engine(int maxTokens = 16)
     {
         var options = new ProbeOptions { MaxTokens = maxTokens };
-        IReadOnlyList<IPNetwork> allow = [IPNetwork.Parse(Address + "/32")];
+        IReadOnlyList<AllowlistRule> allow = [AllowlistRule.AnyPort(IPNetwork.Parse(Address + "/32"))];
         var connector = new ProbeConnector(_ => ValueTask.FromResult(allow), options.ConnectTimeout);
         return new ProbeEngine(new HttpClient(OutboundHttp.CreateHandler(connector)) { Timeout = Timeout.InfiniteTimeSpan },
             Options.Create(options), TimeProvider.System);
@@ -231,7 +231,7 @@ internal static class ProbeBenchmark
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
         var database = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = dataDirectory }, loggerFactory.CreateLogger("pg"), ct);
         var portal = new PortalHostFactory(database.ConnectionString, seedDemo: false,
-            new Dictionary<string, string> { ["Probes:Network:Allow:0"] = Address + "/32" }, environment: "Production");
+            new Dictionary<string, string> { ["Probes:Network:Allow:0"] = Address + "/32:*" }, environment: "Production");
         try
         {
             var services = portal.Services;

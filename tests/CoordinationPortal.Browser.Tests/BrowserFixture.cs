@@ -32,7 +32,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
     // Probes settle at once (one probe changes the health) and give up quickly, so a test sees each change after one click.
     private static readonly Dictionary<string, string> ProbeSettings = new()
     {
-        ["Probes:Network:Allow:0"] = "127.77.0.4/32",
+        ["Probes:Network:Allow:0"] = "127.77.0.4/32:*", // the test simulators listen on any free port
         ["Probes:DownAfter"] = "1",
         ["Probes:UpAfter"] = "1",
         ["Probes:HeadersTimeout"] = "00:00:02",

@@ -45,6 +45,24 @@ public sealed partial class ProbesInTheBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task probe_now_is_rationed_and_the_page_says_when_to_try_again()
+    {
+        var baseUrl = fixture.SimulatorProfile(new SimulatorProfile { OmitUsage = true }, out _);
+        var page = await fixture.SignedInPageAsync(Admin.Email, Admin.Password);
+        await RegisterAsync(page, "Browser rationed " + Guid.NewGuid().ToString("N")[..6], baseUrl);
+        var result = page.GetByTestId("probe-result");
+
+        // Two runs a minute per endpoint: the first two probe (counted stream events, marked ≈), the third waits.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Probe now" }).ClickAsync();
+        await Assertions.Expect(result).ToContainTextAsync("Probe finished: Up");
+        await Assertions.Expect(result).ToContainTextAsync("stream events; the server sent no usage");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Probe now" }).ClickAsync();
+        await Assertions.Expect(result).ToContainTextAsync("Probe finished: Up");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Probe now" }).ClickAsync();
+        await Assertions.Expect(result).ToContainTextAsync(new Regex(@"Try again in \d+ s"));
+    }
+
+    [Fact]
     public async Task an_operator_pauses_schedules_maintenance_and_retires_an_endpoint_after_confirming()
     {
         var baseUrl = fixture.SimulatorProfile(new SimulatorProfile(), out _);

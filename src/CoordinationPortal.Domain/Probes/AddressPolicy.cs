@@ -25,9 +25,10 @@ public enum AddressClass
 /// <summary>
 /// Whether a probe may connect to an address. <see cref="Address"/> is the address as classified: an IPv4-mapped
 /// IPv6 address is given as its IPv4 address. <see cref="AllowedBy"/> is the allowlist entry that let a
-/// non-public address through, null otherwise.
+/// non-public address through, null otherwise. <see cref="RefusedPort"/> is set when an allowlist entry covers the
+/// address but none opens that port.
 /// </summary>
-public sealed record AddressDecision(bool Allowed, AddressClass Class, IPAddress Address, IPNetwork? AllowedBy);
+public sealed record AddressDecision(bool Allowed, AddressClass Class, IPAddress Address, IPNetwork? AllowedBy, int? RefusedPort = null);
 
 /// <summary>The error codes <see cref="AddressPolicy.TryParseAllowlistEntry"/> gives.</summary>
 public static class AllowlistEntryErrors
@@ -46,6 +47,9 @@ public static class AllowlistEntryErrors
 
     /// <summary>The network is too broad to be a deliberate exception.</summary>
     public const string TooBroad = "too_broad";
+
+    /// <summary>The ports after the network are not <c>*</c> or a list of ports and ranges from 1 to 65535.</summary>
+    public const string InvalidPorts = "invalid_ports";
 }
 
 /// <summary>
@@ -97,8 +101,21 @@ public static class AddressPolicy
     /// Public addresses are allowed. Unspecified, multicast and broadcast addresses are always refused. The rest are
     /// refused unless a network on the allowlist contains them; a cloud metadata address needs an entry for exactly
     /// that address (/32 or /128), so that allowlisting a link-local range does not open instance credentials.
+    /// Every port of an allowlisted network is open here; the connect-time check uses the overload with ports.
     /// </summary>
     public static AddressDecision Check(IPAddress address, IReadOnlyList<IPNetwork> allowlist)
+    {
+        ArgumentNullException.ThrowIfNull(allowlist);
+        return Check(address, null, allowlist.Select(AllowlistRule.AnyPort).ToList());
+    }
+
+    /// <summary>
+    /// As <see cref="Check(IPAddress, IReadOnlyList{IPNetwork})"/>, and a non-public address is allowed only on a port its
+    /// allowlist entry opens (<see cref="AllowlistRule.Ports"/>; an entry without ports opens 80 and 443 only). A
+    /// <paramref name="port"/> of null is not checked. A refusal for the port alone names it in
+    /// <see cref="AddressDecision.RefusedPort"/>.
+    /// </summary>
+    public static AddressDecision Check(IPAddress address, int? port, IReadOnlyList<AllowlistRule> allowlist)
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(allowlist);
@@ -116,9 +133,10 @@ public static class AddressPolicy
             return new AddressDecision(false, addressClass, normalised, null);
         }
 
-        foreach (var entry in allowlist)
+        var addressAllowed = false;
+        foreach (var rule in allowlist)
         {
-            var network = Normalise(entry);
+            var network = Normalise(rule.Network);
             if (network.BaseAddress.AddressFamily != normalised.AddressFamily || !network.Contains(normalised))
             {
                 continue;
@@ -127,11 +145,16 @@ public static class AddressPolicy
             var single = network.PrefixLength == (normalised.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
             if (addressClass != AddressClass.CloudMetadata || single)
             {
-                return new AddressDecision(true, addressClass, normalised, entry);
+                if (port is not { } p || rule.Ports.Contains(p))
+                {
+                    return new AddressDecision(true, addressClass, normalised, rule.Network);
+                }
+
+                addressAllowed = true;
             }
         }
 
-        return new AddressDecision(false, addressClass, normalised, null);
+        return new AddressDecision(false, addressClass, normalised, null, addressAllowed ? port : null);
     }
 
     /// <summary>

@@ -24,3 +24,9 @@ public sealed record ScheduleMaintenance(
 public sealed record CancelMaintenance(Guid EndpointId, Guid WindowId, string By, DateTimeOffset At) : EndpointCommand(EndpointId, By, At);
 
 public sealed record RetireEndpoint(Guid EndpointId, string By, DateTimeOffset At) : EndpointCommand(EndpointId, By, At);
+
+/// <summary>
+/// What a registration needs to know of the agency's other endpoints: how many are registered and not retired, and the
+/// most one agency may have (<c>Probes:MaxEndpointsPerAgency</c>).
+/// </summary>
+public sealed record AgencyEndpointQuota(int Registered, int Max);

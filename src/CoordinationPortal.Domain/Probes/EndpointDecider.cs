@@ -11,6 +11,8 @@ public static class EndpointDecider
     public const int MaxUrlLength = 2000;
     public const int MaxModelLength = 200;
     public const int MaxNoteLength = 500;
+    public const int MaxApiKeyLength = 4096;
+    public const int DefaultMaxEndpointsPerAgency = 20;
     public static readonly TimeSpan MaxMaintenance = TimeSpan.FromDays(31);
 
     public static Decision Decide(EndpointCommand command, InferenceEndpoint? state) => (command, state) switch
@@ -31,6 +33,36 @@ public static class EndpointDecider
         (RetireEndpoint c, _) => Decision.Accept(new EndpointRetired(c.EndpointId, c.By, c.At)),
         _ => throw new NotSupportedException($"No decision for {command.GetType().Name}."),
     };
+
+    /// <summary>
+    /// A registration within the agency's quota: refused with <c>Endpoint.Quota.Reached</c> (on the agency field) when the
+    /// agency already has <see cref="AgencyEndpointQuota.Max"/> endpoints that are not retired, else decided as
+    /// <see cref="Decide"/> decides it. Paused endpoints count; retired ones do not.
+    /// </summary>
+    public static Decision DecideRegistration(RegisterEndpoint command, InferenceEndpoint? state, AgencyEndpointQuota quota)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        return state is null && quota.Registered >= quota.Max
+            ? Decision.Reject(new DomainError("Endpoint.Quota.Reached", "AgencyId"))
+            : Decide(command, state);
+    }
+
+    /// <summary>
+    /// What is wrong with an API key typed for an endpoint: empty or longer than <see cref="MaxApiKeyLength"/>
+    /// (<c>Endpoint.ApiKey.Invalid</c>), or, once the surrounding whitespace is trimmed, anything but visible ASCII —
+    /// a line break, tab, control character, space or non-ASCII letter (<c>Endpoint.ApiKey.Characters</c>). Such a
+    /// key cannot travel in an HTTP header, so every probe with it would fail; it is refused where it is typed.
+    /// </summary>
+    public static IReadOnlyList<DomainError> ValidateApiKey(string? key)
+    {
+        var trimmed = key?.Trim() ?? "";
+        if (trimmed.Length == 0 || trimmed.Length > MaxApiKeyLength)
+        {
+            return [new DomainError("Endpoint.ApiKey.Invalid", "ApiKey")];
+        }
+
+        return trimmed.All(c => c is >= '!' and <= '~') ? [] : [new DomainError("Endpoint.ApiKey.Characters", "ApiKey")];
+    }
 
     /// <summary>
     /// Several commands as one change (e.g. new settings and a new API key from one form): each is decided against the

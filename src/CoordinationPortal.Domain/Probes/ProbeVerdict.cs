@@ -32,11 +32,17 @@ public enum ReasonCode
     TlsFailure,
     AddressRefused,
     NetworkError,
+
+    /// <summary>The server began a stream with HTTP 200, then sent an error inside it.</summary>
+    StreamError,
 }
 
 /// <summary>
 /// The reason for a probe's state, with what a person needs to understand it: the path that answered, the HTTP status,
-/// the measured value against its target, and a short detail (a server's message, the refused address and why).
+/// the measured value against its target, and a short detail the portal itself wrote (a content type, the model name,
+/// the refused address and why). <paramref name="Excerpt"/> is what the server itself said (an error message or the
+/// start of a response body), already sanitised by <see cref="ReasonExcerpt.Sanitize"/>; it is shown only to those who
+/// may manage the endpoint (admins and the agency's leads), never to every reader.
 /// </summary>
 public sealed record ProbeReason(
     ReasonCode Code,
@@ -44,9 +50,24 @@ public sealed record ProbeReason(
     int? Status = null,
     double? Measured = null,
     double? Target = null,
-    string? Detail = null)
+    string? Detail = null,
+    string? Excerpt = null)
 {
     public static ProbeReason Healthy { get; } = new(ReasonCode.Healthy);
+
+    /// <summary>
+    /// Codes whose <see cref="Detail"/> held the server's own words before excerpts were kept apart (samples and events
+    /// recorded earlier): their detail is never shown as the portal's own text.
+    /// </summary>
+    public static bool DetailIsServerText(ReasonCode code) =>
+        code is ReasonCode.HttpStatus or ReasonCode.NotReady or ReasonCode.ModelLoading or ReasonCode.Unauthorized or ReasonCode.StreamError
+            or ReasonCode.NetworkError or ReasonCode.TlsFailure;
+
+    /// <summary>The portal's own detail, safe for every reader (none for the codes whose detail was the server's words).</summary>
+    public string? PublicDetail => DetailIsServerText(Code) ? null : Detail;
+
+    /// <summary>What the server said, sanitised again on the way out (an older record may hold it in <see cref="Detail"/>).</summary>
+    public string? ServerExcerpt => ReasonExcerpt.Sanitize(Excerpt ?? (DetailIsServerText(Code) ? Detail : null));
 }
 
 public sealed record ProbeVerdict(ProbeState State, ProbeReason Reason);

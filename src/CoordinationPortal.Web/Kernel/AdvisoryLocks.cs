@@ -17,6 +17,12 @@ public static class AdvisoryLocks
     /// <summary>Class (first key of the two-key form) of the per-agency flag-evaluation locks; the second key is the agency's hash.</summary>
     public const int FlagEvaluationClass = 727100;
 
+    /// <summary>
+    /// One agency's endpoint registrations, so two at once cannot both pass its endpoint quota: the halves of the agency's
+    /// id folded into one key, with the top bits flipped so it differs from a webhook delivery key made from the same id.
+    /// </summary>
+    public static long EndpointRegistration(Guid agencyId) => WebhookDelivery(agencyId) ^ unchecked((long)0x7272_0000_0000_0000UL);
+
     /// <summary>One delivery's lock (one attempt at a time): the two halves of its id folded into one key.</summary>
     public static long WebhookDelivery(Guid deliveryId)
     {

@@ -15,10 +15,13 @@ public sealed class ProbeAllowlistAdmin(IDocumentSession session, ProbeAllowlist
         return new AllowlistView(cache.Configured.Select(n => n.ToString()).ToList(), document?.Entries ?? []);
     }
 
-    /// <summary>Adds a network; returns an error code (Invalid, TooBroad, HostBits, Duplicate) or null.</summary>
+    /// <summary>
+    /// Adds a network with optional ports (<c>10.0.0.0/8:8000-8100</c>; none: 80 and 443); returns an error code (Invalid,
+    /// TooBroad, HostBits, Ports, Duplicate) or null.
+    /// </summary>
     public async Task<string?> AddAsync(string cidr, string note, string by, CancellationToken ct)
     {
-        if (!AddressPolicy.TryParseAllowlistEntry(cidr.Trim(), out var network, out var error))
+        if (!AllowlistRule.TryParse(cidr.Trim(), out var network, out var error))
         {
             return ErrorCode(error);
         }
@@ -39,7 +42,7 @@ public sealed class ProbeAllowlistAdmin(IDocumentSession session, ProbeAllowlist
     public async Task<bool> RemoveAsync(string cidr, CancellationToken ct)
     {
         var document = await session.LoadAsync<ProbeAllowlist>(ProbeAllowlist.DocumentId, ct);
-        var normalized = AddressPolicy.TryParseAllowlistEntry(cidr.Trim(), out var network, out _) ? network.ToString() : cidr.Trim();
+        var normalized = AllowlistRule.TryParse(cidr.Trim(), out var network, out _) ? network.ToString() : cidr.Trim();
         if (document is null || document.Entries.RemoveAll(e => e.Cidr == normalized) == 0)
         {
             return false;
@@ -55,6 +58,7 @@ public sealed class ProbeAllowlistAdmin(IDocumentSession session, ProbeAllowlist
     {
         AllowlistEntryErrors.TooBroad => "TooBroad",
         AllowlistEntryErrors.HostBitsSet => "HostBits",
+        AllowlistEntryErrors.InvalidPorts => "Ports",
         _ => "Invalid",
     };
 }

@@ -5,7 +5,10 @@ using Marten;
 
 namespace CoordinationPortal.Web.Outbound;
 
-/// <summary>An admin's exception to the SSRF rules: a network probes may reach although it is private or local.</summary>
+/// <summary>
+/// An admin's exception to the SSRF rules: a network probes may reach although it is private or local, and the ports on
+/// it (<see cref="Cidr"/> is the entry's canonical text, e.g. <c>10.0.0.0/8:8000-8100</c>; see <see cref="AllowlistRule"/>).
+/// </summary>
 public sealed record AllowlistEntry(string Cidr, string Note, string By, DateTimeOffset At);
 
 /// <summary>The admin-managed allowlist, one document.</summary>
@@ -27,11 +30,11 @@ public sealed class ProbeAllowlistCache(IDocumentStore store, IConfiguration con
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
     private volatile Snapshot? current;
 
-    private sealed record Snapshot(IReadOnlyList<IPNetwork> Networks, DateTimeOffset LoadedAt);
+    private sealed record Snapshot(IReadOnlyList<AllowlistRule> Networks, DateTimeOffset LoadedAt);
 
-    public IReadOnlyList<IPNetwork> Configured { get; } = ParseConfigured(configuration);
+    public IReadOnlyList<AllowlistRule> Configured { get; } = ParseConfigured(configuration);
 
-    public async ValueTask<IReadOnlyList<IPNetwork>> CurrentAsync(CancellationToken ct)
+    public async ValueTask<IReadOnlyList<AllowlistRule>> CurrentAsync(CancellationToken ct)
     {
         var snapshot = current;
         if (snapshot is not null && time.GetUtcNow() - snapshot.LoadedAt < MaxAge)
@@ -42,28 +45,29 @@ public sealed class ProbeAllowlistCache(IDocumentStore store, IConfiguration con
         return await ReloadAsync(ct);
     }
 
-    public async Task<IReadOnlyList<IPNetwork>> ReloadAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<AllowlistRule>> ReloadAsync(CancellationToken ct)
     {
         await using var session = store.QuerySession();
         var document = await session.LoadAsync<ProbeAllowlist>(ProbeAllowlist.DocumentId, ct);
         var networks = Configured.Concat(
-                (document?.Entries ?? []).Select(e => AddressPolicy.TryParseAllowlistEntry(e.Cidr, out var n, out _) ? n : (IPNetwork?)null)
-                    .OfType<IPNetwork>())
+                (document?.Entries ?? []).Select(e => AllowlistRule.TryParse(e.Cidr, out var rule, out _) ? rule : null)
+                    .OfType<AllowlistRule>())
             .Distinct()
             .ToList();
         current = new Snapshot(networks, time.GetUtcNow());
         return networks;
     }
 
-    private static List<IPNetwork> ParseConfigured(IConfiguration configuration)
+    private static List<AllowlistRule> ParseConfigured(IConfiguration configuration)
     {
         var entries = configuration.GetSection("Probes:Network:Allow").Get<string[]>() ?? [];
-        var networks = new List<IPNetwork>();
+        var networks = new List<AllowlistRule>();
         foreach (var entry in entries)
         {
-            if (!AddressPolicy.TryParseAllowlistEntry(entry, out var network, out var error))
+            if (!AllowlistRule.TryParse(entry, out var network, out var error))
             {
-                throw new InvalidOperationException($"Probes:Network:Allow has an entry that is not an allowed CIDR ({entry}): {error}.");
+                throw new InvalidOperationException(
+                    $"Probes:Network:Allow has an entry that is not an allowed network with optional ports, e.g. 10.0.0.0/8:8000-8100 ({entry}): {error}.");
             }
 
             networks.Add(network);
@@ -75,7 +79,9 @@ public sealed class ProbeAllowlistCache(IDocumentStore store, IConfiguration con
 
 /// <summary>Thrown inside a connection attempt the SSRF rules refuse; the probe reports it as the reason.</summary>
 public sealed class AddressRefusedException(AddressDecision decision, string host)
-    : IOException($"Refused to connect to {host} ({decision.Address}): {decision.Class} addresses are not allowed for probes.")
+    : IOException(decision.RefusedPort is { } port
+        ? $"Refused to connect to {host} ({decision.Address}) on port {port}: no allowlist entry opens that port."
+        : $"Refused to connect to {host} ({decision.Address}): {decision.Class} addresses are not allowed for probes.")
 {
     public AddressDecision Decision { get; } = decision;
     public string Host { get; } = host;
@@ -90,11 +96,12 @@ public sealed class ConnectTimeoutException(string host, TimeSpan timeout)
 
 /// <summary>
 /// The SSRF guard, at connect time: every connection a probe opens — the first, after a redirect, after a DNS change —
-/// resolves the name itself, checks every address against <see cref="AddressPolicy"/>, and connects only to an address
-/// it checked. A name that resolves to any refused address is refused as a whole, so a rebinding answer cannot mix a
+/// resolves the name itself, checks every address and the port against <see cref="AddressPolicy"/> (an allowlisted
+/// internal network is open on the ports its entry names, 80 and 443 when it names none), and connects only to an
+/// address it checked. A name that resolves to any refused address is refused as a whole, so a rebinding answer cannot mix a
 /// public address with an internal one. Also records when a probe's request needed a new connection (cold).
 /// </summary>
-public sealed class ProbeConnector(Func<CancellationToken, ValueTask<IReadOnlyList<IPNetwork>>> allowlist, TimeSpan connectTimeout)
+public sealed class ProbeConnector(Func<CancellationToken, ValueTask<IReadOnlyList<AllowlistRule>>> allowlist, TimeSpan connectTimeout)
 {
     public static readonly HttpRequestOptionsKey<ConnectionNote> NoteKey = new("probe-connection");
 
@@ -115,7 +122,8 @@ public sealed class ProbeConnector(Func<CancellationToken, ValueTask<IReadOnlyLi
             }
 
             var networks = await allowlist(timeout.Token);
-            var decisions = addresses.Select(a => AddressPolicy.Check(a, networks)).ToList();
+            var port = context.DnsEndPoint.Port;
+            var decisions = addresses.Select(a => AddressPolicy.Check(a, port, networks)).ToList();
             if (decisions.FirstOrDefault(d => !d.Allowed) is { } refused)
             {
                 throw new AddressRefusedException(refused, host);

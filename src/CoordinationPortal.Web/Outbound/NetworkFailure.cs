@@ -8,7 +8,7 @@ namespace CoordinationPortal.Web.Outbound;
 /// What went wrong on the wire when a request to an outside server failed, for the probe engine's reasons and the
 /// webhook delivery log alike. <see cref="Code"/> is one of the network codes of <see cref="ReasonCode"/>: AddressRefused,
 /// ConnectTimeout, ConnectionRefused, ConnectionReset, DnsFailure, TlsFailure or NetworkError. <see cref="Detail"/> is
-/// <c>address|class</c> for a refused address, the error's own message for a TLS failure or an error not recognised,
+/// <c>address|class</c> for a refused address (<c>address:port|Port</c> when only the port was not allowlisted), the error's own message for a TLS failure or an error not recognised,
 /// else null; it is not shortened, each caller shortens it as its record needs.
 /// </summary>
 public sealed record NetworkFailure(ReasonCode Code, string? Detail = null)
@@ -23,6 +23,8 @@ public sealed record NetworkFailure(ReasonCode Code, string? Detail = null)
         {
             switch (inner)
             {
+                case AddressRefusedException { Decision.RefusedPort: { } port } refused:
+                    return new(ReasonCode.AddressRefused, $"{refused.Decision.Address}:{port}|Port");
                 case AddressRefusedException refused:
                     return new(ReasonCode.AddressRefused, $"{refused.Decision.Address}|{refused.Decision.Class}");
                 case ConnectTimeoutException:

@@ -38,13 +38,24 @@ public static class EndpointApi
     {
         var api = app.MapGroup("/api/v1/endpoints").RequireAuthorization(Policies.View).WithTags("Endpoints");
 
-        api.MapGet("/", async (Guid? agencyId, ProbeQueries queries, ProbeReasonText reasons, CancellationToken ct) =>
-            TypedResults.Ok((await queries.BoardAsync(agencyId, ct)).Select(r => ToDto(r, reasons)).ToList()));
+        api.MapGet("/", async (Guid? agencyId, HttpContext http, ProbeQueries queries, ProbeReasonText reasons, ReasonAudience audience, CancellationToken ct) =>
+        {
+            var rows = await queries.BoardAsync(agencyId, ct);
+            var excerpts = await audience.ForAsync(http.User, rows.Select(r => r.Endpoint.AgencyId), ct);
+            return TypedResults.Ok(rows.Select(r => ToDto(r, reasons, excerpts(r.Endpoint.AgencyId))).ToList());
+        });
 
-        api.MapGet("/{id:guid}", async (Guid id, ProbeQueries queries, ProbeReasonText reasons, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        api.MapGet("/{id:guid}", async (Guid id, HttpContext http, ProbeQueries queries, ProbeReasonText reasons, ReasonAudience audience,
+            IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
             var row = await queries.RowAsync(id, ct);
-            return row is null ? NotFound(text) : Results.Ok(ToDto(row, reasons));
+            if (row is null)
+            {
+                return NotFound(text);
+            }
+
+            var excerpts = await audience.ForAsync(http.User, [row.Endpoint.AgencyId], ct);
+            return Results.Ok(ToDto(row, reasons, excerpts(row.Endpoint.AgencyId)));
         });
 
         api.MapGet("/{id:guid}/slo", async (Guid id, IQuerySession session, ProbeQueries queries, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -52,12 +63,14 @@ public static class EndpointApi
                 ? Results.Ok(await queries.SloAsync(endpoint, ct))
                 : NotFound(text));
 
-        api.MapGet("/{id:guid}/samples", async (Guid id, int? hours, bool? failuresOnly, ProbeStore probes, TimeProvider time,
-            ProbeReasonText reasons, CancellationToken ct) =>
+        api.MapGet("/{id:guid}/samples", async (Guid id, int? hours, bool? failuresOnly, HttpContext http, IQuerySession session, ProbeStore probes,
+            TimeProvider time, ProbeReasonText reasons, ReasonAudience audience, CancellationToken ct) =>
         {
             var since = time.GetUtcNow().AddHours(-Math.Clamp(hours ?? 1, 1, 24 * 30));
             var samples = await probes.SamplesAsync(id, since, 5000, failuresOnly ?? false, ct);
-            return TypedResults.Ok(samples.Select(s => new SampleDto(s.At, s.State, reasons.Describe(s.Reason), s.InMaintenance, s.Cold,
+            var agencyId = (await session.LoadAsync<InferenceEndpoint>(id, ct))?.AgencyId;
+            var withExcerpt = agencyId is { } agency && (await audience.ForAsync(http.User, [agency], ct))(agency);
+            return TypedResults.Ok(samples.Select(s => new SampleDto(s.At, s.State, reasons.Describe(s.Reason, withExcerpt), s.InMaintenance, s.Cold,
                 s.TtftMs, s.EndToEndMs, s.OutputTokens, s.TokensFromUsage, s.TokensPerSecond, s.TpotMs, s.ItlP50Ms, s.ItlP95Ms, s.ConnectMs)).ToList());
         });
 
@@ -115,8 +128,9 @@ public static class EndpointApi
             Run(handler, http.User, new CancelMaintenance(id, windowId, "", default), text, ct)).DisableAntiforgery();
 
         // "Probe now": runs one probe at once (within the probe timeouts) and answers with what it found; recorded like any probe.
+        // Rationed per endpoint and per person (ProbeNowLimiter): past the limit, 429 with Retry-After.
         api.MapPost("/{id:guid}/probe", async (Guid id, HttpContext http, IQuerySession session, EndpointCommandHandler handler,
-            ProbeRunner runner, ProbeReasonText reasons, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+            ProbeRunner runner, ProbeNowLimiter limiter, ProbeReasonText reasons, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
             var endpoint = await session.LoadAsync<InferenceEndpoint>(id, ct);
             if (endpoint is null || endpoint.Retired)
@@ -129,20 +143,30 @@ public static class EndpointApi
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: text["Forbidden.Title"]);
             }
 
+            if (limiter.TryStart(id, http.User.Identity?.Name ?? "") is { } wait)
+            {
+                var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+                http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: text["Endpoints.ProbeNow.TooMany.Title"],
+                    detail: text["Endpoints.ProbeNow.TooMany", seconds]);
+            }
+
             var r = await runner.ProbeAsync(id, ct);
             return r is null
                 ? NotFound(text)
-                : Results.Ok(new SampleDto(r.At, r.Verdict.State, reasons.Describe(r.Verdict.Reason), endpoint.InMaintenance(r.At), r.Cold,
+                : Results.Ok(new SampleDto(r.At, r.Verdict.State, reasons.Describe(r.Verdict.Reason, withExcerpt: true), endpoint.InMaintenance(r.At), r.Cold,
                     r.Stream?.TtftMs, r.Stream?.EndToEndMs, r.Stream?.OutputTokens, r.Stream?.TokensFromUsage, r.Stream?.OutputTokensPerSecond,
                     r.Stream?.TpotMs, r.Stream?.ItlP50Ms, r.Stream?.ItlP95Ms, r.ConnectMs));
         }).DisableAntiforgery();
 
-        app.MapGet("/api/v1/agencies/{id:guid}/endpoints", async (Guid id, ProbeQueries queries, ProbeReasonText reasons, CancellationToken ct) =>
+        app.MapGet("/api/v1/agencies/{id:guid}/endpoints", async (Guid id, HttpContext http, ProbeQueries queries, ProbeReasonText reasons,
+            ReasonAudience audience, CancellationToken ct) =>
         {
             var evidence = await queries.AgencyEvidenceAsync(id, ct);
+            var withExcerpt = (await audience.ForAsync(http.User, [id], ct))(id);
             return TypedResults.Ok(new
             {
-                endpoints = evidence.Endpoints.Select(r => ToDto(r, reasons)).ToList(),
+                endpoints = evidence.Endpoints.Select(r => ToDto(r, reasons, withExcerpt)).ToList(),
                 last7Days = evidence.Week,
                 meetingSlo = evidence.MeetingSlo,
             });
@@ -163,13 +187,14 @@ public static class EndpointApi
         return app;
     }
 
-    public static EndpointDto ToDto(EndpointRow r, ProbeReasonText reasons)
+    /// <summary>An endpoint for the API; <paramref name="withExcerpt"/> only for those who may manage it (<see cref="ReasonAudience"/>).</summary>
+    public static EndpointDto ToDto(EndpointRow r, ProbeReasonText reasons, bool withExcerpt)
     {
         var e = r.Endpoint;
         var s = e.Settings;
         var health = r.Status?.Health ?? EndpointHealth.Unknown;
         return new EndpointDto(e.Id, e.AgencyId, r.AgencyName, s.Name, s.BaseUrl, s.Kind, s.Model, s.IntervalSeconds, s.Slo, s.MetricsUrl,
-            e.HasApiKey, e.Paused, e.RegistryVersion, health, r.Status?.LastReason is { } reason ? reasons.Describe(reason) : null,
+            e.HasApiKey, e.Paused, e.RegistryVersion, health, r.Status?.LastReason is { } reason ? reasons.Describe(reason, withExcerpt) : null,
             e.HealthSince, r.Status?.LastAt, r.Status?.LastTtftMs, r.Status?.LastTokensPerSecond, e.Maintenance, [.. e.Breaches], r.Day);
     }
 

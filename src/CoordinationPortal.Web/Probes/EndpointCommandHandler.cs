@@ -3,8 +3,11 @@ using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Web.Identity;
 using CoordinationPortal.Web.Kernel.Changes;
+using CoordinationPortal.Web.Probes.Engine;
 using CoordinationPortal.Web.Probes.Storage;
 using Marten;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CoordinationPortal.Web.Probes;
 
@@ -32,7 +35,9 @@ public sealed class EndpointCommandHandler(
     EndpointSecrets secrets,
     ProbeStore probes,
     PortalClock clock,
-    ChangeFeed changes)
+    ChangeFeed changes,
+    NpgsqlDataSource database,
+    IOptions<ProbeOptions> options)
 {
     public async Task<CommandOutcome> HandleAsync(
         ClaimsPrincipal user, EndpointCommand command, long? expectedVersion, ApiKeyChange? apiKey, CancellationToken ct)
@@ -45,9 +50,9 @@ public sealed class EndpointCommandHandler(
 
         command = command with { By = name, At = clock.Now };
         apiKey ??= ApiKeyChange.KeepIt;
-        if (apiKey is ApiKeyChange.Replace set && (string.IsNullOrWhiteSpace(set.Key) || set.Key.Trim().Length > EndpointSecrets.MaxKeyLength))
+        if (apiKey is ApiKeyChange.Replace set && EndpointDecider.ValidateApiKey(set.Key) is { Count: > 0 } keyErrors)
         {
-            return new CommandOutcome.Invalid([new DomainError("Endpoint.ApiKey.Invalid", "ApiKey")]);
+            return new CommandOutcome.Invalid(keyErrors);
         }
 
         if (command is RegisterEndpoint register)
@@ -117,7 +122,12 @@ public sealed class EndpointCommandHandler(
             return new CommandOutcome.Forbidden();
         }
 
-        var decision = EndpointDecider.Decide(command, null);
+        // The agency's registrations take turns, so two at once cannot both find room under its quota.
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var turn = await AdvisoryLocks.HoldAsync(connection, AdvisoryLocks.EndpointRegistration(command.AgencyId), ct);
+        var registered = await session.Query<InferenceEndpoint>().CountAsync(e => e.AgencyId == command.AgencyId && !e.Retired, ct);
+        var decision = EndpointDecider.DecideRegistration(command, null,
+            new AgencyEndpointQuota(registered, options.Value.MaxEndpointsPerAgency));
         var outcome = await runner.StartAsync<InferenceEndpoint>(command.EndpointId, nameof(RegisterEndpoint), command.By, decision, "Endpoint.AlreadyRegistered", ct,
             s =>
             {
@@ -130,8 +140,8 @@ public sealed class EndpointCommandHandler(
             });
         if (outcome is CommandOutcome.Accepted)
         {
-            var registered = (EndpointRegistered)decision.Events[0];
-            await probes.ScheduleAsync(command.EndpointId, registered.Settings.IntervalSeconds, active: true, ct);
+            var accepted = (EndpointRegistered)decision.Events[0];
+            await probes.ScheduleAsync(command.EndpointId, accepted.Settings.IntervalSeconds, active: true, ct);
             return new CommandOutcome.Accepted(command.EndpointId, 1, decision.Events.Count);
         }
 

@@ -7,11 +7,22 @@ namespace CoordinationPortal.Web.Probes;
 
 /// <summary>
 /// A probe reason as a sentence in the reader's language, citing its numbers ("TTFT 2.4 s, above the 800 ms target").
-/// Arguments are always {0} measured, {1} target, {2} HTTP status, {3} path, {4} detail.
+/// Arguments are always {0} measured, {1} target, {2} HTTP status, {3} path, {4} the portal's own detail. What the
+/// server said (<see cref="ProbeReason.ServerExcerpt"/>) is added only when <c>withExcerpt</c> is set, which callers
+/// set only for admins and the leads of the endpoint's agency (<see cref="ReasonAudience"/>): a probe may have reached
+/// some internal service whose answer is nobody else's business.
 /// </summary>
 public sealed class ProbeReasonText(IStringLocalizer<SharedResource> text)
 {
-    public string Describe(ProbeReason reason)
+    public string Describe(ProbeReason reason, bool withExcerpt = false)
+    {
+        var sentence = Sentence(reason);
+        return withExcerpt && reason.ServerExcerpt is { } excerpt
+            ? $"{sentence} {text[reason.Code is ReasonCode.NetworkError or ReasonCode.TlsFailure ? "Probe.Reason.ErrorSaid" : "Probe.Reason.ServerSaid", excerpt].Value}"
+            : sentence;
+    }
+
+    private string Sentence(ProbeReason reason)
     {
         var culture = CultureInfo.CurrentUICulture;
         var (measured, target) = reason.Code switch
@@ -20,9 +31,10 @@ public sealed class ProbeReasonText(IStringLocalizer<SharedResource> text)
             ReasonCode.ThroughputBelowTarget => (Number(reason.Measured, "0.#", culture), Number(reason.Target, "0.#", culture)),
             ReasonCode.HeadersTimeout or ReasonCode.StreamTimeout => (Number(reason.Measured, "0", culture), Milliseconds(reason.Target, culture)),
             ReasonCode.BodyTooLarge => ("", Bytes(reason.Target, culture)),
+            ReasonCode.StreamError => (Number(reason.Measured, "0", culture), ""),
             _ => (Number(reason.Measured, "0", culture), Number(reason.Target, "0", culture)),
         };
-        var detail = reason.Code == ReasonCode.AddressRefused ? RefusedAddress(reason.Detail) : reason.Detail ?? "—";
+        var detail = reason.Code == ReasonCode.AddressRefused ? RefusedAddress(reason.Detail) : reason.PublicDetail ?? "—";
         return text[$"Probe.Reason.{reason.Code}", measured, target,
             reason.Status?.ToString(CultureInfo.InvariantCulture) ?? "—", reason.Path ?? "/", detail].Value;
     }
@@ -46,6 +58,6 @@ public sealed class ProbeReasonText(IStringLocalizer<SharedResource> text)
     private string RefusedAddress(string? detail)
     {
         var parts = (detail ?? "").Split('|');
-        return parts.Length == 2 ? $"{parts[0]} ({text[$"Probe.AddressClass.{parts[1]}"].Value})" : detail ?? "—";
+        return parts.Length == 2 ? $"{parts[0]} ({text[$"Probe.AddressClass.{parts[1]}"].Value})" : ReasonExcerpt.Sanitize(detail) ?? "—";
     }
 }

@@ -50,7 +50,7 @@ public sealed partial class ProbeRunner(
             // The engine maps every wire failure to a reason; anything else is a defect, recorded as one, never lost.
             LogProbeDefect(e, endpointId);
             result = new ProbeResult(time.GetUtcNow(),
-                new ProbeVerdict(ProbeState.Down, new ProbeReason(ReasonCode.NetworkError, Detail: StreamEvents.Shorten(e.Message))),
+                new ProbeVerdict(ProbeState.Down, new ProbeReason(ReasonCode.NetworkError, Excerpt: ReasonExcerpt.Sanitize(e.Message))),
                 null, null, false, null, null);
         }
 

@@ -35,6 +35,8 @@ public sealed class ProbesFeature : IPortalFeature
         services.AddScoped<ProbeRunner>();
         services.AddScoped<ProbeQueries>();
         services.AddScoped<ProbeReasonText>();
+        services.AddScoped<ReasonAudience>();
+        services.AddSingleton<ProbeNowLimiter>();
         services.AddScoped<ProbeMaintenanceJob>();
         services.AddSingleton<ProbeDispatcher>();
     }

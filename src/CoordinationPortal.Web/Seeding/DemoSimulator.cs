@@ -38,13 +38,18 @@ public static partial class DemoSimulator
     private static bool Enabled(IConfiguration configuration, bool embedded) =>
         configuration.GetValue("Seed:Demo", embedded) && configuration.GetValue("Simulator:Enabled", embedded);
 
-    /// <summary>Allowlists the simulator's address before the probe client reads the allowlist.</summary>
+    /// <summary>
+    /// Allowlists the simulator's address and port (every port when it takes any free one) before the probe client reads
+    /// the allowlist: an entry without a port would open only 80 and 443.
+    /// </summary>
     public static void AllowInProbes(FeatureSetup setup)
     {
         if (Enabled(setup.Configuration, setup.Database.Embedded))
         {
             var allow = setup.Configuration.GetSection("Probes:Network:Allow").Get<string[]>() ?? [];
-            setup.Configuration[$"Probes:Network:Allow:{allow.Length}"] = $"{Address(setup.Configuration)}/32";
+            var port = setup.Configuration.GetValue("Simulator:Port", DefaultPort);
+            setup.Configuration[$"Probes:Network:Allow:{allow.Length}"] =
+                $"{Address(setup.Configuration)}/32:{(port > 0 ? port.ToString(System.Globalization.CultureInfo.InvariantCulture) : "*")}";
         }
     }
 

@@ -30,7 +30,8 @@ public sealed class PortalFixture : IAsyncLifetime
     public IReadOnlyDictionary<string, string> ProbeSettings => new Dictionary<string, string>
     {
         ["DataProtection:CertificatePath"] = CertificatePath,
-        ["Probes:Network:Allow:0"] = "127.77.0.3/32",
+        ["Probes:Network:Allow:0"] = "127.77.0.3/32:*", // the test simulators listen on any free port
+        ["Probes:MaxEndpointsPerAgency"] = "1000", // the suite registers many endpoints into the same demo agencies
         ["Probes:HeadersTimeout"] = "00:00:02",
         ["Probes:StreamTimeout"] = "00:00:03",
         ["Probes:ConnectTimeout"] = "00:00:02",

@@ -48,7 +48,7 @@ internal static class NotificationTestBed
         {
             return webhookHost ??= portal.Factory.WithWebHostBuilder(b =>
             {
-                b.UseSetting("Probes:Network:Allow:1", "127.77.0.9/32");
+                b.UseSetting("Probes:Network:Allow:1", "127.77.0.9/32:*");
                 for (var i = 0; i < 5; i++)
                 {
                     b.UseSetting($"Webhooks:RetryDelaysSeconds:{i}", i == 0 ? "2" : "1");
@@ -72,7 +72,7 @@ internal static class NotificationTestBed
         {
             return clockedHost ??= portal.Factory.WithWebHostBuilder(b =>
             {
-                b.UseSetting("Probes:Network:Allow:1", "127.77.0.9/32");
+                b.UseSetting("Probes:Network:Allow:1", "127.77.0.9/32:*");
                 b.UseSetting("Webhooks:RetryDelaysSeconds:0", ClockedRetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture));
                 b.UseSetting("Webhooks:SecretOverlapSeconds", ClockedOverlap.TotalSeconds.ToString(CultureInfo.InvariantCulture));
                 b.UseSetting("Webhooks:TimeoutSeconds", "30");

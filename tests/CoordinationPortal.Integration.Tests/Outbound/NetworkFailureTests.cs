@@ -189,7 +189,8 @@ public sealed class NetworkFailureTests
     private static HttpClient Guarded(IReadOnlyList<IPNetwork> allowed, TimeSpan connectTimeout) =>
         new(new SocketsHttpHandler
         {
-            ConnectCallback = new ProbeConnector(_ => ValueTask.FromResult(allowed), connectTimeout).ConnectAsync,
+            ConnectCallback = new ProbeConnector(
+                _ => ValueTask.FromResult<IReadOnlyList<AllowlistRule>>(allowed.Select(AllowlistRule.AnyPort).ToList()), connectTimeout).ConnectAsync,
             UseProxy = false,
         });
 

@@ -21,7 +21,7 @@ public sealed class ProbeNetworkPageTests(PortalFixture portal)
         var html = WebUtility.HtmlDecode(await admin.GetStringAsync(Page));
         Assert.Contains("server-side request forgery", html, StringComparison.Ordinal);
         Assert.Contains("DNS rebinding", html, StringComparison.Ordinal);
-        Assert.Contains("<code>127.77.0.3/32</code>", html, StringComparison.Ordinal); // from configuration, read-only
+        Assert.Contains("<code>127.77.0.3/32:*</code>", html, StringComparison.Ordinal); // from configuration, read-only
         Assert.Contains("href=\"/admin/probe-network\"", html, StringComparison.Ordinal); // the admin navigation link
     }
 
@@ -47,5 +47,23 @@ public sealed class ProbeNetworkPageTests(PortalFixture portal)
         var removed = await PostAsync(admin, Page, "allowlist-remove", new() { ["Remove.Cidr"] = "10.99.0.0/16" });
         Assert.Contains("10.99.0.0/16 is no longer allowed.", removed.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("data-cidr=\"10.99.0.0/16\"", removed.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task an_admin_allows_a_network_on_named_ports_and_a_malformed_port_list_is_explained()
+    {
+        using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
+        var form = WebUtility.HtmlDecode(await admin.GetStringAsync(Page));
+        Assert.Contains("Without a port only 80 and 443 are open", form, StringComparison.Ordinal);
+
+        var badPorts = await PostAsync(admin, Page, "allowlist-add", new() { ["Add.Cidr"] = "10.98.0.0/16:0-99999", ["Add.Note"] = "" });
+        Assert.Contains("id=\"cidr-error\"", badPorts.Html, StringComparison.Ordinal);
+        Assert.Contains("ports and ranges from 1 to 65535", badPorts.Html, StringComparison.Ordinal);
+
+        var added = await PostAsync(admin, Page, "allowlist-add", new() { ["Add.Cidr"] = " 10.98.0.0/16:8100,8000-8050 ", ["Add.Note"] = "vLLM pool" });
+        Assert.Contains("data-cidr=\"10.98.0.0/16:8000-8050,8100\"", added.Html, StringComparison.Ordinal);
+
+        var removed = await PostAsync(admin, Page, "allowlist-remove", new() { ["Remove.Cidr"] = "10.98.0.0/16:8000-8050,8100" });
+        Assert.DoesNotContain("data-cidr=\"10.98.0.0/16:8000-8050,8100\"", removed.Html, StringComparison.Ordinal);
     }
 }

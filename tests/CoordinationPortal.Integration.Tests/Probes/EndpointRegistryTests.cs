@@ -141,7 +141,7 @@ public sealed class EndpointRegistryTests(PortalFixture portal)
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Contains(list.GetProperty("entries").EnumerateArray(), e => e.GetProperty("cidr").GetString() == "10.42.0.0/16");
-        Assert.Contains("127.77.0.3/32", list.GetProperty("configured").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("127.77.0.3/32:*", list.GetProperty("configured").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
     }
 

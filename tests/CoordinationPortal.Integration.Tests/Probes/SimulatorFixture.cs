@@ -44,7 +44,9 @@ public sealed class SimulatorFixture : IAsyncLifetime
     {
         options ??= FastOptions();
         var allowed = allowlist ?? Allowlist;
-        var connector = new ProbeConnector(_ => ValueTask.FromResult(allowed), options.ConnectTimeout);
+        // The simulator listens on a port of its own choosing: its /32 is open on every port here.
+        IReadOnlyList<AllowlistRule> rules = allowed.Select(AllowlistRule.AnyPort).ToList();
+        var connector = new ProbeConnector(_ => ValueTask.FromResult(rules), options.ConnectTimeout);
         var http = new HttpClient(OutboundHttp.CreateHandler(connector)) { Timeout = Timeout.InfiniteTimeSpan };
         return new ProbeEngine(http, Options.Create(options), TimeProvider.System);
     }

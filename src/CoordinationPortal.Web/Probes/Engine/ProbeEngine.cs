@@ -36,11 +36,21 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
     private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web);
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
     private readonly ProbeOptions o = options.Value;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(ServerKind, string), byte[]> bodies = new();
 
-    /// <summary>The completion request body, serialised once per protocol and model (probes repeat it every interval).</summary>
+    /// <summary>
+    /// The completion request body, with a prompt that is new each time (<see cref="UniquePrompt"/>): a server's prefix
+    /// cache would otherwise answer the same prompt, sent every interval, from cache and report a TTFT far below what a
+    /// user's new prompt gets.
+    /// </summary>
     private byte[] CompletionBody(ServerProtocol protocol, string model) =>
-        bodies.GetOrAdd((protocol.Kind, model), key => JsonSerializer.SerializeToUtf8Bytes(protocol.CompletionBody(key.Item2, o.Prompt, o.MaxTokens), BodyJson));
+        JsonSerializer.SerializeToUtf8Bytes(protocol.CompletionBody(model, UniquePrompt(o.Prompt), o.MaxTokens), BodyJson);
+
+    /// <summary>
+    /// The probe prompt with a random nonce at its very start ("[probe 1a2b3c4d5e6f] Reply with…"), so no two probes share
+    /// a prefix a prompt cache could reuse (llama.cpp's cache_prompt, vLLM's automatic prefix caching).
+    /// </summary>
+    public static string UniquePrompt(string prompt) =>
+        $"[probe {Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}] {prompt}";
 
     public async Task<ProbeResult> ProbeAsync(ProbeTarget target, CancellationToken ct)
     {
@@ -72,7 +82,8 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
     private async Task<ProbeReason?> CheckReadinessAsync(Uri baseUri, ReadinessCheck check, ProbeTarget target, ConnectionNote note, CancellationToken ct)
     {
         var path = check.Path;
-        using var request = NewRequest(HttpMethod.Get, new Uri(baseUri, path.TrimStart('/')), target.ApiKey, note);
+        var asked = new Uri(baseUri, path.TrimStart('/')); // a redirect changes the request's own URI
+        using var request = NewRequest(HttpMethod.Get, asked, target.ApiKey, note);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(o.HeadersTimeout);
         try
@@ -80,9 +91,15 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
             var bytes = await LineReader.ReadAllAsync(body, o.MaxBodyBytes, timeout.Token);
+            if (response.StatusCode == HttpStatusCode.NotFound && check.OrElse is { } next)
+            {
+                // This server does not have that route (an older llama.cpp without /v1/models): ask where it may say instead.
+                return await CheckReadinessAsync(baseUri, next, target, note, ct);
+            }
+
             if (!response.IsSuccessStatusCode)
             {
-                return StatusFailure(path, response.StatusCode, bytes);
+                return StatusFailure(path, response, asked, bytes);
             }
 
             if (check.ModelServed is { } served && !ModelIsServed(bytes, served, target.Settings.Model))
@@ -115,7 +132,8 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
         Uri baseUri, ServerProtocol protocol, ProbeTarget target, ConnectionNote note, CancellationToken ct)
     {
         var path = protocol.CompletionPath;
-        using var request = NewRequest(HttpMethod.Post, new Uri(baseUri, path.TrimStart('/')), target.ApiKey, note);
+        var asked = new Uri(baseUri, path.TrimStart('/')); // a redirect changes the request's own URI
+        using var request = NewRequest(HttpMethod.Post, asked, target.ApiKey, note);
         request.Content = new ByteArrayContent(CompletionBody(protocol, target.Settings.Model));
         request.Content.Headers.ContentType = JsonMediaType;
 
@@ -137,7 +155,7 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
             if (!response.IsSuccessStatusCode)
             {
                 var bytes = await LineReader.ReadAllAsync(body, o.MaxBodyBytes, timeout.Token);
-                return (null, StatusFailure(path, response.StatusCode, bytes));
+                return (null, StatusFailure(path, response, asked, bytes));
             }
 
             var contentType = response.Content.Headers.ContentType?.MediaType ?? "";
@@ -171,8 +189,9 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
                         usage = e.Tokens;
                         break;
                     case StreamEventKind.ServerError:
-                        return (null, new ProbeReason(ReasonCode.HttpStatus, path, (int)response.StatusCode,
-                            Detail: StreamEvents.Shorten(e.Message)));
+                        // The stream began with a success status; the error is the server's own words, not an HTTP status.
+                        return (null, new ProbeReason(ReasonCode.StreamError, path, Measured: chunks.Count,
+                            Excerpt: FromAskedPath(response, asked) ? ReasonExcerpt.Sanitize(e.Message) : null));
                     case StreamEventKind.Malformed:
                         return (null, new ProbeReason(ReasonCode.MalformedStream, path, Measured: chunks.Count));
                     case StreamEventKind.End:
@@ -252,8 +271,14 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
         ? mediaType is "application/x-ndjson" or "application/json" or "application/jsonl"
         : mediaType == "text/event-stream";
 
-    private static ProbeReason StatusFailure(string path, HttpStatusCode status, byte[] body)
+    /// <summary>
+    /// A failure status as a reason. What the server said is kept only as a sanitised excerpt (<see cref="ReasonExcerpt"/>),
+    /// shown only to the endpoint's managers, and only when the answer came from the probe path itself: after a redirect
+    /// the body is some other service's, and nothing of it is kept.
+    /// </summary>
+    private static ProbeReason StatusFailure(string path, HttpResponseMessage response, Uri? asked, byte[] body)
     {
+        var status = response.StatusCode;
         var code = (int)status;
         var message = ErrorText(body);
         var loading = status == HttpStatusCode.ServiceUnavailable
@@ -262,8 +287,13 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
             : status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? ReasonCode.Unauthorized
             : status == HttpStatusCode.ServiceUnavailable ? ReasonCode.NotReady
             : ReasonCode.HttpStatus;
-        return new ProbeReason(reason, path, code, Detail: StreamEvents.Shorten(message));
+        return new ProbeReason(reason, path, code, Excerpt: FromAskedPath(response, asked) ? ReasonExcerpt.Sanitize(message) : null);
     }
+
+    /// <summary>Whether a response answers the URL the probe asked for (not one a redirect led to).</summary>
+    private static bool FromAskedPath(HttpResponseMessage response, Uri? asked) =>
+        asked is not null && response.RequestMessage?.RequestUri is { } answered && Uri.Compare(answered, asked,
+            UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped, StringComparison.Ordinal) == 0;
 
     /// <summary>A server's error body as text: the JSON error message when there is one, else the start of the body.</summary>
     private static string? ErrorText(byte[] body)
@@ -323,7 +353,11 @@ public sealed class ProbeEngine(HttpClient http, IOptions<ProbeOptions> options,
             }
         }
 
+        // An error's own message can carry what the other end sent (an invalid status line quotes it), so it is an excerpt:
+        // sanitised, and for the endpoint's managers only. The refused address is the portal's own words.
         var failure = NetworkFailure.Classify(e);
-        return new ProbeReason(failure.Code, path, Detail: StreamEvents.Shorten(failure.Detail));
+        return failure.Code == ReasonCode.AddressRefused
+            ? new ProbeReason(failure.Code, path, Detail: StreamEvents.Shorten(failure.Detail))
+            : new ProbeReason(failure.Code, path, Excerpt: ReasonExcerpt.Sanitize(failure.Detail));
     }
 }

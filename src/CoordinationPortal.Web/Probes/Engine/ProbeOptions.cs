@@ -42,6 +42,15 @@ public sealed class ProbeOptions
     /// <summary>The window whose SLO misses become SloBreached events.</summary>
     public SloWindow AlertWindow { get; set; } = SloWindow.Day;
 
+    /// <summary>Endpoints one agency may have registered (not retired); a registration beyond it is refused.</summary>
+    public int MaxEndpointsPerAgency { get; set; } = EndpointDecider.DefaultMaxEndpointsPerAgency;
+
+    /// <summary>*Probe now* runs of one endpoint in any sliding minute, whoever asks.</summary>
+    public int ProbeNowPerEndpointPerMinute { get; set; } = 2;
+
+    /// <summary>*Probe now* runs one person may start in any sliding minute, over all endpoints.</summary>
+    public int ProbeNowPerUserPerMinute { get; set; } = 6;
+
     /// <summary>Runs the scheduler loop in this process (the portal's Hangfire server must run too).</summary>
     public bool Enabled { get; set; } = true;
 

@@ -19,8 +19,11 @@ public enum StreamFormat
     OllamaNdjson,
 }
 
-/// <summary>One readiness request of a probe, and what its body must show (null: any 2xx is ready).</summary>
-public sealed record ReadinessCheck(string Path, Func<JsonElement, string, bool>? ModelServed = null);
+/// <summary>
+/// One readiness request of a probe, and what its body must show (null: any 2xx is ready). <paramref name="OrElse"/> is
+/// asked instead when this path answers 404 (a route older versions of the server do not have).
+/// </summary>
+public sealed record ReadinessCheck(string Path, Func<JsonElement, string, bool>? ModelServed = null, ReadinessCheck? OrElse = null);
 
 /// <summary>
 /// What one kind of server exposes for liveness/readiness, how to ask it for a small streamed completion, and where
@@ -44,7 +47,9 @@ public sealed record ServerProtocol(
         ServerKind.Vllm => OpenAi(kind, [new("/health"), ModelList()], "/metrics"),
         ServerKind.OpenAi => OpenAi(kind, [ModelList()], null),
         ServerKind.Nim => OpenAi(kind, [new("/v1/health/ready"), ModelList()], null),
-        ServerKind.LlamaCpp => OpenAi(kind, [new("/health")], null),
+        // llama-server answers any model name in a completion with the one model it loaded, so only its model list
+        // (or, on versions without one, /props) can tell that it serves another model.
+        ServerKind.LlamaCpp => OpenAi(kind, [new("/health"), new("/v1/models", LlamaCppModelListed, new("/props", LlamaCppPropsName))], null),
         ServerKind.Tgi => new(kind, [new("/health"), new("/info")], "/generate_stream", StreamFormat.TgiSse,
             (_, prompt, tokens) => new { inputs = prompt, parameters = new { max_new_tokens = tokens, details = true } },
             "/metrics"),
@@ -86,6 +91,36 @@ public sealed record ServerProtocol(
         && body.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array
         && data.EnumerateArray().Any(m => m.ValueKind == JsonValueKind.Object && m.TryGetProperty("id", out var id)
             && id.ValueKind == JsonValueKind.String && id.GetString() == model);
+
+    /// <summary>
+    /// llama-server's <c>/v1/models</c>: <c>{"data":[{"id":…}]}</c>, the id being the <c>--alias</c> when one is set, else
+    /// the model file's path. The model matches the id, the id's file name, or that file name without <c>.gguf</c>.
+    /// </summary>
+    public static bool LlamaCppModelListed(JsonElement body, string model) =>
+        body.ValueKind == JsonValueKind.Object
+        && body.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array
+        && data.EnumerateArray().Any(m => m.ValueKind == JsonValueKind.Object && m.TryGetProperty("id", out var id)
+            && id.ValueKind == JsonValueKind.String && NamesModelFile(id.GetString(), model));
+
+    /// <summary>llama-server's <c>/props</c>: <c>model_alias</c> where the version has it, else <c>model_path</c>, matched as in <see cref="LlamaCppModelListed"/>.</summary>
+    public static bool LlamaCppPropsName(JsonElement body, string model) =>
+        body.ValueKind == JsonValueKind.Object
+        && PropsNames.Any(name => body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            && NamesModelFile(v.GetString(), model));
+
+    private static readonly string[] PropsNames = ["model_alias", "model_path"];
+
+    private static bool NamesModelFile(string? served, string model)
+    {
+        if (string.IsNullOrEmpty(served))
+        {
+            return false;
+        }
+
+        var file = served[(served.LastIndexOfAny(['/', '\\']) + 1)..];
+        return served == model || file == model
+            || (file.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) && file[..^5] == model);
+    }
 
     /// <summary><c>{"models":[{"name":"llama3:8b"}]}</c> names the model (Ollama adds ":latest" to an untagged name).</summary>
     public static bool OllamaModelListed(JsonElement body, string model) =>

@@ -15,7 +15,7 @@ public enum StreamEventKind
     /// <summary>Comments, keep-alives, events without output.</summary>
     Ignore,
 
-    /// <summary>An event that carried output (for OpenAI streams: non-empty <c>choices</c>).</summary>
+    /// <summary>An event that carried generated text (for OpenAI streams: a choice with non-empty content or text).</summary>
     Output,
 
     /// <summary>The server's own count of output tokens (OpenAI <c>usage</c>, TGI details, Ollama eval_count).</summary>
@@ -93,13 +93,7 @@ public static class StreamEvents
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartArray)
                 {
-                    reader.Read();
-                    output = reader.TokenType != JsonTokenType.EndArray;
-                    if (output)
-                    {
-                        reader.Skip();
-                        SkipToArrayEnd(ref reader);
-                    }
+                    output |= ChoicesCarryText(ref reader);
                 }
                 else
                 {
@@ -171,7 +165,7 @@ public static class StreamEvents
     });
 
     private static StreamEvent KServe(ReadOnlySpan<byte> json) => FromObject(json, root =>
-        root.TryGetProperty("text_output", out var text) && text.ValueKind == JsonValueKind.String
+        root.TryGetProperty("text_output", out var text) && text.ValueKind == JsonValueKind.String && text.GetString() is { Length: > 0 }
             ? new StreamEvent(StreamEventKind.Output, 1)
             : StreamEvent.Ignore);
 
@@ -190,12 +184,102 @@ public static class StreamEvents
         return output ? new StreamEvent(StreamEventKind.OutputAndUsage, count) : new StreamEvent(StreamEventKind.Usage, count);
     });
 
-    private static void SkipToArrayEnd(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Reads a <c>choices</c> array (the reader on its start) to its end: whether any choice carried generated text — a
+    /// non-empty <c>delta.content</c>, <c>delta.reasoning_content</c> or <c>delta.reasoning</c> (chat), a non-empty
+    /// <c>text</c> (completions) or a non-empty <c>delta.tool_calls</c>. A chunk that only names the role or only says
+    /// why the answer finished is not output: counting it made an empty answer look like one fast token.
+    /// </summary>
+    private static bool ChoicesCarryText(ref Utf8JsonReader reader)
     {
+        var text = false;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            reader.Skip();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("delta"u8) || reader.ValueTextEquals("message"u8))
+                {
+                    reader.Read();
+                    text |= reader.TokenType == JsonTokenType.StartObject ? DeltaCarriesText(ref reader) : SkipFalse(ref reader);
+                }
+                else if (reader.ValueTextEquals("text"u8))
+                {
+                    reader.Read();
+                    text |= NonEmptyString(ref reader);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
         }
+
+        return text;
+    }
+
+    private static bool DeltaCarriesText(ref Utf8JsonReader reader)
+    {
+        var text = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8))
+            {
+                reader.Read();
+                text |= NonEmptyString(ref reader);
+            }
+            else if (reader.ValueTextEquals("tool_calls"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    reader.Read();
+                    text |= reader.TokenType != JsonTokenType.EndArray;
+                    while (reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        reader.Skip();
+                        if (!reader.Read())
+                        {
+                            break;
+                        }
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return text;
+    }
+
+    private static bool NonEmptyString(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.ValueSpan.Length > 0 || reader.HasValueSequence;
+        }
+
+        reader.Skip();
+        return false;
+    }
+
+    private static bool SkipFalse(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return false;
     }
 
     private static int? Skip(ref Utf8JsonReader reader)

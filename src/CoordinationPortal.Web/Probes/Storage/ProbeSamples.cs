@@ -36,7 +36,8 @@ public sealed record ProbeStatus(
     double? LastTtftMs,
     double? LastTokensPerSecond,
     ServerMetrics? Metrics,
-    DateTimeOffset? MetricsAt)
+    DateTimeOffset? MetricsAt,
+    bool? LastTokensFromUsage = null)
 {
     public HealthTracker Tracker => new(Health, LastState, Streak);
 }
@@ -57,7 +58,7 @@ public static class ProbeRows
         "endpoint_id, at, state, reason, in_maintenance, cold, readiness_ms, ttft_ms, e2e_ms, output_tokens, tokens_from_usage, tokens_per_s, tpot_ms, itl_p50_ms, itl_p95_ms, connect_ms";
 
     public const string StatusColumns =
-        "endpoint_id, health, last_state, streak, last_at, last_reason, last_ttft_ms, last_tokens_per_s, metrics, metrics_at";
+        "endpoint_id, health, last_state, streak, last_at, last_reason, last_ttft_ms, last_tokens_per_s, metrics, metrics_at, last_tokens_from_usage";
 
     public static async Task InsertSampleAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid endpointId, ProbeResult r, bool inMaintenance, CancellationToken ct)
     {
@@ -107,7 +108,7 @@ public static class ProbeRows
         await using var update = new NpgsqlCommand(
             """
             UPDATE probes.status SET health = $2, last_state = $3, streak = $4, last_at = $5, last_reason = $6,
-                last_ttft_ms = $7, last_tokens_per_s = $8,
+                last_ttft_ms = $7, last_tokens_per_s = $8, last_tokens_from_usage = $10,
                 metrics = COALESCE($9, metrics), metrics_at = CASE WHEN $9 IS NULL THEN metrics_at ELSE $5 END
             WHERE endpoint_id = $1
             """, connection, tx);
@@ -120,6 +121,7 @@ public static class ProbeRows
         update.Parameters.Add(Real(r.Stream?.TtftMs));
         update.Parameters.Add(Real(r.Stream?.OutputTokensPerSecond));
         update.Parameters.Add(Jsonb(r.Metrics is null ? null : JsonSerializer.Serialize(r.Metrics, Json)));
+        update.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = (object?)r.Stream?.TokensFromUsage ?? DBNull.Value });
         await update.ExecuteNonQueryAsync(ct);
     }
 
@@ -133,7 +135,8 @@ public static class ProbeRows
         r.IsDBNull(6) ? null : r.GetFloat(6),
         r.IsDBNull(7) ? null : r.GetFloat(7),
         r.IsDBNull(8) ? null : JsonSerializer.Deserialize<ServerMetrics>(r.GetString(8), Json),
-        r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9));
+        r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9),
+        r.IsDBNull(10) ? null : r.GetBoolean(10));
 
     public static ProbeSample ReadSample(NpgsqlDataReader r) => new(
         r.GetGuid(0),

@@ -85,6 +85,7 @@ public static class ProbeTables
         table.AddColumn("last_tokens_per_s", "real");
         table.AddColumn("metrics", "jsonb");
         table.AddColumn("metrics_at", "timestamptz");
+        table.AddColumn("last_tokens_from_usage", "boolean");
         return table;
     }
 
