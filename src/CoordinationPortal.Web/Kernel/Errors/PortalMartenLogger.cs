@@ -59,7 +59,9 @@ public sealed partial class PortalMartenLogger(ILogger<PortalMartenLogger> logge
     public static bool IsConflict(Exception e) => e switch
     {
         ConcurrencyException or ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException => true,
-        // The unique key on a stream's versions, hit by two appends at the same version.
+        // Marten's quick append: "stream version mismatch" (raised by mt_quick_append_events), and the unique key on a
+        // stream's versions, hit by two appends at the same version.
+        PostgresException { SqlState: "MT003" } => true,
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_events" or "mt_streams" } => true,
         AggregateException { InnerExceptions.Count: > 0 } all => all.InnerExceptions.All(IsConflict),
         _ => DocumentCommandRunner.IsConflict(e) || (e.InnerException is { } inner && IsConflict(inner)),
