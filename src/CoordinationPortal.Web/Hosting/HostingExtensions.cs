@@ -105,8 +105,9 @@ public static class HostingExtensions
                 var left = limit - started.Elapsed;
                 if (left <= TimeSpan.Zero || app.Lifetime.ApplicationStopping.IsCancellationRequested)
                 {
-                    await Console.Error.WriteLineAsync(
-                        $"CoordinationPortal cannot start: the database at {target.Host}:{target.Port} ({target.Database}) did not answer within {limit.TotalSeconds:0} s after {attempt} attempt(s) ({reason}). Check ConnectionStrings__Portal, or unset it to use the embedded default; Database:StartupRetrySeconds sets how long to wait.");
+                    var message = $"CoordinationPortal cannot start: the database at {target.Host}:{target.Port} ({target.Database}) did not answer within {limit.TotalSeconds:0} s after {attempt} attempt(s) ({reason}). Check ConnectionStrings__Portal, or unset it to use the embedded default; Database:StartupRetrySeconds sets how long to wait.";
+                    StartupLog.GaveUp(logger, message);
+                    await Console.Error.WriteLineAsync(message);
                     return false;
                 }
 
@@ -174,4 +175,7 @@ internal static partial class StartupLog
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The database at {Host}:{Port} ({Database}) did not answer (attempt {Attempt}: {Reason}); trying again in {Seconds:0.#} s")]
     public static partial void Retrying(ILogger logger, int attempt, string host, int port, string database, string reason, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Message}")]
+    public static partial void GaveUp(ILogger logger, string message);
 }
