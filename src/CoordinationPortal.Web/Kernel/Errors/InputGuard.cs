@@ -115,6 +115,12 @@ public sealed class InputGuard(RequestDelegate next)
             return new Fault(StatusCodes.Status400BadRequest, "Content-Type", "Errors.Input.Charset");
         }
 
+        if (charset is not null)
+        {
+            // The JSON reader fails on a quoted or otherwise unusual spelling of UTF-8: hand it the plain one.
+            http.Request.ContentType = type.MediaType.Value + "; charset=utf-8";
+        }
+
         if (http.Request.ContentLength is > MaxJsonBytes)
         {
             return new Fault(StatusCodes.Status413PayloadTooLarge, "body", "Errors.Input.TooLarge");
