@@ -154,10 +154,10 @@ public static class HostingExtensions
         // Pages get a friendly "not found" page; the API keeps its status codes and ProblemDetails bodies.
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), branch => branch.UseStatusCodePagesWithReExecute("/not-found"));
         app.UseRequestLocalization();
+        app.UseInputGuard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.UseInputGuard(); // after antiforgery: a page's form may be read only once its token is checked
 
         app.MapStaticAssets().AllowAnonymous();
         foreach (var feature in PortalFeatures.All)

@@ -120,7 +120,7 @@ public sealed class MalformedInputTests(PortalFixture portal)
         using var response = await client.PostAsync(new Uri("/account/login", UriKind.Relative), content);
 
         var html = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, html);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {response.Headers.Location} {html}");
         Assert.True(html.Contains("control characters such as NUL", StringComparison.Ordinal), html);
         Assert.Contains("control characters such as NUL", html, StringComparison.Ordinal);
         Assert.Contains("नियंत्रण वर्ण", html, StringComparison.Ordinal); // both languages

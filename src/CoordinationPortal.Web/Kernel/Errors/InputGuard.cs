@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
@@ -8,7 +7,7 @@ namespace CoordinationPortal.Web.Kernel.Errors;
 /// <summary>
 /// Turns away, before any feature sees it, input the portal cannot store or that no record can match: control
 /// characters (a NUL above all, which PostgreSQL's text and jsonb refuse) in the path, the route values, the query
-/// string, form fields or any JSON string or property name; an all-zero GUID as an id in the route (404: nothing has that
+/// string, URL-encoded form fields or any JSON string or property name; an all-zero GUID as an id in the route (404: nothing has that
 /// id); a JSON body in a charset other than UTF-8, or one larger than <see cref="MaxJsonBytes"/>. Form fields and JSON
 /// strings may hold tabs and line breaks (notes are typed in text areas); the path and the query string may not. The
 /// API answers ProblemDetails naming the field; a page gets a plain page (400) or the not-found page (404).
@@ -89,13 +88,7 @@ public sealed class InputGuard(RequestDelegate next)
             return await CheckJsonAsync(http, type);
         }
 
-        // A form whose antiforgery token failed is refused by its endpoint (400), and ASP.NET does not let it be read.
-        if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
-        {
-            return null;
-        }
-
-        if (request.HasFormContentType)
+        if (type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             return await CheckFormAsync(http);
         }
@@ -189,16 +182,31 @@ public sealed class InputGuard(RequestDelegate next)
         return null;
     }
 
+    /// <summary>
+    /// The fields of a URL-encoded form, read from a buffered copy of the body that the endpoint reads again. Read here
+    /// rather than through <c>Request.Form</c>, which ASP.NET opens to a page only after its antiforgery check.
+    /// </summary>
     private static async Task<Fault?> CheckFormAsync(HttpContext http)
     {
-        IFormCollection form;
+        http.Request.EnableBuffering();
+        Dictionary<string, Microsoft.Extensions.Primitives.StringValues> form;
         try
         {
-            form = await http.Request.ReadFormAsync(http.RequestAborted);
+            using var reader = new Microsoft.AspNetCore.WebUtilities.FormReader(http.Request.Body, System.Text.Encoding.UTF8, System.Buffers.ArrayPool<char>.Shared)
+            {
+                ValueCountLimit = 1024,
+                KeyLengthLimit = 2048,
+                ValueLengthLimit = 4 * 1024 * 1024,
+            };
+            form = await reader.ReadFormAsync(http.RequestAborted);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
             return new Fault(StatusCodes.Status400BadRequest, "form", "Errors.Input.Form");
+        }
+        finally
+        {
+            http.Request.Body.Position = 0;
         }
 
         foreach (var (name, values) in form)
@@ -214,14 +222,6 @@ public sealed class InputGuard(RequestDelegate next)
                 {
                     return new Fault(StatusCodes.Status400BadRequest, name, "Errors.Input.ControlCharacters");
                 }
-            }
-        }
-
-        foreach (var file in form.Files)
-        {
-            if (HasControl(file.FileName, allowLineBreaks: false) || HasControl(file.Name, allowLineBreaks: false))
-            {
-                return new Fault(StatusCodes.Status400BadRequest, "form", "Errors.Input.ControlCharacters");
             }
         }
 

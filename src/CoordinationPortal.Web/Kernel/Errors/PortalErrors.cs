@@ -22,10 +22,7 @@ public static class PortalErrors
         return app;
     }
 
-    /// <summary>
-    /// The <see cref="InputGuard"/>: after request localization (its answers are in the request's language) and after
-    /// antiforgery (ASP.NET lets a page's form be read only once its token has been checked).
-    /// </summary>
+    /// <summary>The <see cref="InputGuard"/>; after request localization, so its answers are in the request's language.</summary>
     public static WebApplication UseInputGuard(this WebApplication app)
     {
         app.UseMiddleware<InputGuard>();
