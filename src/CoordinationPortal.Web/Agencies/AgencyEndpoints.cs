@@ -52,6 +52,14 @@ public static class AgencyEndpoints
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = [text["AsOf.Invalid"]] });
                 }
 
+                if (parsed < AgencyQueries.EarliestAsOf || parsed > AgencyQueries.LatestAsOf)
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]>
+                    {
+                        ["asOf"] = [text["Errors.Input.AsOfRange", AgencyQueries.EarliestAsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), AgencyQueries.LatestAsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)]],
+                    });
+                }
+
                 date = parsed;
             }
 

@@ -47,8 +47,16 @@ public sealed class AgencyQueries(IQuerySession session, ReadinessFramework fram
     private async Task<IReadOnlyList<object>> EventsAsync(Guid agencyId, CancellationToken ct) =>
         (await session.Events.FetchStreamAsync(agencyId, token: ct)).Select(e => e.Data).ToList();
 
+    /// <summary>The earliest day an as-of view may ask for.</summary>
+    public static readonly DateOnly EarliestAsOf = new(1900, 1, 1);
+
+    /// <summary>The latest: the end of a later day would not fit a <see cref="DateTimeOffset"/> in every time zone.</summary>
+    public static readonly DateOnly LatestAsOf = new(9998, 12, 31);
+
     private Agency? FoldAsOf(IReadOnlyList<object> events, DateOnly? asOf) =>
-        asOf is { } date ? Agency.AsOf(events, date, clock.OffsetAt(date)) : Agency.Fold(events);
+        asOf is { } date ? Agency.AsOf(events, Clamp(date), clock.OffsetAt(Clamp(date))) : Agency.Fold(events);
+
+    private static DateOnly Clamp(DateOnly date) => date < EarliestAsOf ? EarliestAsOf : date > LatestAsOf ? LatestAsOf : date;
 
     private Scorecard? ToScorecard(Agency? agency, DateOnly? asOf)
     {

@@ -1,6 +1,7 @@
 using CoordinationPortal.Web.Components;
 using CoordinationPortal.Web.Hosting.Edge;
 using CoordinationPortal.Web.Kernel.Changes;
+using CoordinationPortal.Web.Kernel.Errors;
 using CoordinationPortal.Web.Kernel.Features;
 using CoordinationPortal.Web.Operations;
 using CoordinationPortal.Web.Outbound;
@@ -39,6 +40,8 @@ public static class HostingExtensions
                 options.Connection(database.ConnectionString);
                 options.DatabaseSchemaName = "portal";
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+                // Conflicts at Debug (the runners log them once), real failures at Error without parameter values.
+                options.Logger(new Kernel.Errors.PortalMartenLogger(sp.GetRequiredService<ILogger<Kernel.Errors.PortalMartenLogger>>()));
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
                 // The Data Protection key ring (sign-in cookies, antiforgery, encrypted secrets) is shared by every feature.
                 options.Schema.For<DataProtectionKey>();
@@ -51,7 +54,7 @@ public static class HostingExtensions
             })
             .UseLightweightSessions();
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddPortalErrors();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddMudServices();
         // Emit Hindi (and every other script) as characters, not numeric entities: pages stay a fraction of the
@@ -79,23 +82,42 @@ public static class HostingExtensions
     }
 
     /// <summary>
-    /// Creates what the portal needs in the database and lets each feature prepare (the demo loads last). Returns false,
-    /// after one line saying what to check, when the database cannot be reached.
+    /// Creates what the portal needs in the database and lets each feature prepare (the demo loads last). A database that
+    /// does not answer yet (a server still starting, a network not up) is tried again with a growing pause, each attempt
+    /// logged, for <c>Database:StartupRetrySeconds</c> (default 60; 0 tries once). Returns false, after one line saying
+    /// what to check, when it still cannot be reached.
     /// </summary>
     public static async Task<bool> PreparePortalAsync(this WebApplication app)
     {
-        try
+        var limit = TimeSpan.FromSeconds(Math.Max(0, app.Configuration.GetValue("Database:StartupRetrySeconds", 60)));
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CoordinationPortal.Startup");
+        var target = app.Services.GetRequiredService<PortalDatabaseInfo>().Parsed;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(500);
+        for (var attempt = 1; ; attempt++)
         {
-            await PrepareDatabaseAsync(app);
-            return true;
-        }
-        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException
-            || e.InnerException is NpgsqlException)
-        {
-            var target = app.Services.GetRequiredService<PortalDatabaseInfo>().Parsed;
-            await Console.Error.WriteLineAsync(
-                $"CoordinationPortal cannot start: the database at {target.Host}:{target.Port} ({target.Database}) did not answer ({(e.InnerException ?? e).Message}). Check ConnectionStrings__Portal, or unset it to use the embedded default.");
-            return false;
+            try
+            {
+                await PrepareDatabaseAsync(app);
+                return true;
+            }
+            catch (Exception e) when (DatabaseOutage.Is(e))
+            {
+                var reason = e.GetBaseException().Message;
+                var left = limit - started.Elapsed;
+                if (left <= TimeSpan.Zero || app.Lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    var message = $"CoordinationPortal cannot start: the database at {target.Host}:{target.Port} ({target.Database}) did not answer within {limit.TotalSeconds:0} s after {attempt} attempt(s) ({reason}). Check ConnectionStrings__Portal, or unset it to use the embedded default; Database:StartupRetrySeconds sets how long to wait.";
+                    StartupLog.GaveUp(logger, message);
+                    await Console.Error.WriteLineAsync(message);
+                    return false;
+                }
+
+                var wait = pause < left ? pause : left;
+                StartupLog.Retrying(logger, attempt, target.Host ?? "", target.Port, target.Database ?? "", reason, wait.TotalSeconds);
+                await Task.Delay(wait);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
         }
     }
 
@@ -131,10 +153,11 @@ public static class HostingExtensions
             app.UseHsts();
         }
 
-        app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UsePortalExceptionHandling();
         // Pages get a friendly "not found" page; the API keeps its status codes and ProblemDetails bodies.
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), branch => branch.UseStatusCodePagesWithReExecute("/not-found"));
         app.UseRequestLocalization();
+        app.UseInputGuard();
         app.UseAuthentication();
         app.UseSameOriginStateChanges(); // Edge/: a cookie-authenticated change must come from the portal's own pages
         app.UseAuthorization();
@@ -150,4 +173,14 @@ public static class HostingExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
+}
+
+internal static partial class StartupLog
+{
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The database at {Host}:{Port} ({Database}) did not answer (attempt {Attempt}: {Reason}); trying again in {Seconds:0.#} s")]
+    public static partial void Retrying(ILogger logger, int attempt, string host, int port, string database, string reason, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Message}")]
+    public static partial void GaveUp(ILogger logger, string message);
 }

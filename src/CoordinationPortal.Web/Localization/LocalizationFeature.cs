@@ -47,8 +47,13 @@ public sealed class LocalizationFeature : IPortalFeature
         }).AllowAnonymous();
     }
 
+    /// <summary>
+    /// A path on this site, as <c>LocalRedirect</c> accepts one: starting with one slash, not two, nor a slash and a
+    /// backslash, and with no control characters (a tab or line break inside would make it a redirect elsewhere).
+    /// </summary>
     private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+        && !url.Any(char.IsControl);
 }
 
 /// <summary>

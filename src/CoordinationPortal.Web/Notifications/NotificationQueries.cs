@@ -10,6 +10,9 @@ public sealed class NotificationQueries(IDocumentStore store, TimeProvider time)
 {
     public const int PageSize = 50;
 
+    /// <summary>The last page anyone can ask for: far beyond any person's notifications, and its offset fits an int.</summary>
+    public const int MaxPage = 100_000;
+
     /// <summary>The signed-in user's name as agencies list leads, or null for nobody.</summary>
     public static string? RecipientOf(ClaimsPrincipal user) =>
         user.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? Agency.Normalize(name) : null;
@@ -27,7 +30,7 @@ public sealed class NotificationQueries(IDocumentStore store, TimeProvider time)
         return await query
             .OrderByDescending(n => n.At)
             .ThenBy(n => n.Id)
-            .Skip((Math.Max(page, 1) - 1) * PageSize)
+            .Skip((Math.Clamp(page, 1, MaxPage) - 1) * PageSize)
             .Take(PageSize)
             .ToListAsync(ct);
     }

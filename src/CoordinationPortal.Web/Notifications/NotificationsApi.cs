@@ -46,8 +46,16 @@ public static class NotificationsApi
     {
         var mine = app.MapGroup("/api/v1/notifications").RequireAuthorization().WithTags("Notifications");
 
-        mine.MapGet("/", async (HttpContext http, bool? unreadOnly, int? page, NotificationQueries queries, CancellationToken ct) =>
+        mine.MapGet("/", async (HttpContext http, bool? unreadOnly, int? page, NotificationQueries queries, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
+            if (page is < 1 or > NotificationQueries.MaxPage)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["page"] = [text["Errors.Input.Page", NotificationQueries.MaxPage]],
+                });
+            }
+
             var recipient = NotificationQueries.RecipientOf(http.User);
             return recipient is null
                 ? Results.Ok(Array.Empty<NotificationDto>())

@@ -47,7 +47,9 @@ public sealed class NotificationsFeature : IPortalFeature
         options.Schema.For<Notification>().Index(x => x.Recipient).Index(x => x.At);
         // Admins' changes (enable, rotate, revoke) and the secret expiry job write the same documents: none overwrites another's.
         options.Schema.For<WebhookSubscription>().UseOptimisticConcurrency(true);
-        options.Schema.For<WebhookDelivery>().Index(x => x.SubscriptionId).Index(x => x.NextAttemptAt);
+        // The delivery job and an admin disabling the subscription (which cancels what waits) write the same delivery:
+        // neither may overwrite the other's change unseen, so a delivered delivery is never marked cancelled.
+        options.Schema.For<WebhookDelivery>().UseOptimisticConcurrency(true).Index(x => x.SubscriptionId).Index(x => x.NextAttemptAt);
     }
 
     public void ScheduleJobs(IRecurringJobManager jobs)

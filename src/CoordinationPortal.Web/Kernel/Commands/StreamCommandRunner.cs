@@ -56,6 +56,7 @@ public sealed partial class StreamCommandRunner(IDocumentSession session, ILogge
         var current = command.VersionOf(state, streamVersion);
         if (command.ExpectedVersion is { } expected && expected != current)
         {
+            LogConflict(typeof(TState).Name, command.StreamId, command.Name, command.By, expected, current);
             return new CommandOutcome.Conflict(current);
         }
 
@@ -80,8 +81,10 @@ public sealed partial class StreamCommandRunner(IDocumentSession session, ILogge
         catch (ConcurrencyException)
         {
             // Another write reached the stream between reading and saving: the caller learns what the version is now.
-            LogConflict(typeof(TState).Name, command.StreamId, command.Name, command.By);
-            return new CommandOutcome.Conflict(await CurrentVersionAsync(command, current, ct));
+            // An expected outcome, so one Information line (Marten's own log of it is Debug: PortalMartenLogger).
+            var now = await CurrentVersionAsync(command, current, ct);
+            LogConflict(typeof(TState).Name, command.StreamId, command.Name, command.By, current, now);
+            return new CommandOutcome.Conflict(now);
         }
 
         LogAppended(command.Name, typeof(TState).Name, command.StreamId, command.By, events.Count);
@@ -131,8 +134,8 @@ public sealed partial class StreamCommandRunner(IDocumentSession session, ILogge
         return now.Aggregate is { } latest ? command.VersionOf(latest, now.CurrentVersion ?? fallback) : fallback;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Version conflict on {Stream} {StreamId} for {Command} by {User}")]
-    private partial void LogConflict(string stream, Guid streamId, string command, string user);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Version conflict on {Stream} {StreamId} for {Command} by {User}: based on version {ExpectedVersion}, now {CurrentVersion}")]
+    private partial void LogConflict(string stream, Guid streamId, string command, string user, long expectedVersion, long currentVersion);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Command} on {Stream} {StreamId} by {User}: {Events} event(s)")]
     private partial void LogAppended(string command, string stream, Guid streamId, string user, int events);

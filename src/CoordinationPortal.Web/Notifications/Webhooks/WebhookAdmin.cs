@@ -131,7 +131,9 @@ public sealed partial class WebhookAdmin(
             .ToListAsync(ct);
         foreach (var delivery in pending)
         {
-            session.Store(delivery.Cancelled(now));
+            // Update under the version read here: a delivery the job finished meanwhile fails the save, and the runner
+            // decides again on what is stored now, where it is no longer pending.
+            session.Update(delivery.Cancelled(now));
         }
     }
 

@@ -91,14 +91,30 @@ public sealed partial class WebhookDeliveryJob(
         if (!subscription.Enabled && !delivery.IsTest)
         {
             session.Update(delivery.Cancelled(now));
-            return await SaveAsync(session, ct) ? DeliveryRun.Cancelled : DeliveryRun.Skipped;
+            return await SaveAsync(session, ct) is true ? DeliveryRun.Cancelled : DeliveryRun.Skipped;
         }
 
         var attempt = await TryAttemptAsync(delivery, subscription, ct);
         var after = delivery.After(attempt, options.Value.RetryDelays);
-        // Update, not Store: a delivery deleted with its subscription during the attempt stays deleted.
+        // Update, not Store: a delivery deleted with its subscription during the attempt stays deleted. Under the version
+        // read before the attempt: a delivery an admin cancelled meanwhile is read again and the attempt recorded on it.
         session.Update(after);
-        if (!await SaveAsync(session, ct))
+        var saved = await SaveAsync(session, ct);
+        for (var retry = 0; saved is null && retry < DocumentCommandRunner.DefaultAttempts; retry++)
+        {
+            await using var again = store.LightweightSession();
+            var stored = await again.LoadAsync<WebhookDelivery>(deliveryId, ct);
+            if (stored is null)
+            {
+                return DeliveryRun.Skipped; // deleted with its subscription
+            }
+
+            after = stored.Recorded(attempt, options.Value.RetryDelays);
+            again.Update(after);
+            saved = await SaveAsync(again, ct);
+        }
+
+        if (saved is not true)
         {
             return DeliveryRun.Skipped;
         }
@@ -146,8 +162,11 @@ public sealed partial class WebhookDeliveryJob(
         }
     }
 
-    /// <summary>Saves the session's update of the delivery; false when the delivery was deleted meanwhile.</summary>
-    private static async Task<bool> SaveAsync(IDocumentSession session, CancellationToken ct)
+    /// <summary>
+    /// Saves the session's update of the delivery: true when saved, false when the delivery was deleted meanwhile, null
+    /// when another writer changed it since it was read (an admin cancelled it).
+    /// </summary>
+    private static async Task<bool?> SaveAsync(IDocumentSession session, CancellationToken ct)
     {
         try
         {
@@ -157,6 +176,10 @@ public sealed partial class WebhookDeliveryJob(
         catch (NonExistentDocumentException)
         {
             return false;
+        }
+        catch (Exception e) when (DocumentCommandRunner.IsConflict(e))
+        {
+            return null;
         }
     }
 

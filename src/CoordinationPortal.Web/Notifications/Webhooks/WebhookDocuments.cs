@@ -168,5 +168,27 @@ public sealed record WebhookDelivery
         return this with { Attempts = attempts, NextAttemptAt = attempt.At + delay };
     }
 
+    /// <summary>
+    /// <paramref name="attempt"/> recorded on the delivery as it is stored now, which another writer may have changed
+    /// since the attempt began: a pending one goes on as <see cref="After"/> says; one cancelled meanwhile keeps the
+    /// attempt in its log, and is delivered after all if the attempt succeeded — it was sent, whatever was decided since.
+    /// </summary>
+    public WebhookDelivery Recorded(DeliveryAttempt attempt, IReadOnlyList<TimeSpan> delays)
+    {
+        if (Status == DeliveryStatus.Pending)
+        {
+            return After(attempt, delays);
+        }
+
+        if (Attempts.Any(a => a.Number == attempt.Number && a.At == attempt.At))
+        {
+            return this; // already recorded
+        }
+
+        return attempt.Succeeded
+            ? this with { Attempts = Attempts.Add(attempt), Status = DeliveryStatus.Delivered, NextAttemptAt = null, FinishedAt = attempt.At }
+            : this with { Attempts = Attempts.Add(attempt) };
+    }
+
     public WebhookDelivery Cancelled(DateTimeOffset at) => this with { Status = DeliveryStatus.Cancelled, NextAttemptAt = null, FinishedAt = at };
 }
