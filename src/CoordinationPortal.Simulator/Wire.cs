@@ -97,73 +97,35 @@ internal static class Wire
     public static int? Int(this JsonElement element, string name) =>
         element.Property(name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt32(out var number) ? number : null;
 
-    /// <summary>A rough prompt token count: about four characters of string content per token.</summary>
     /// <summary>The prompt's text, as a prompt cache sees it: every prompt, message and content string, in order.</summary>
-    public static string PromptText(JsonElement request)
+    public static string PromptText(JsonElement request) => string.Join('\n', PromptStrings(request));
+
+    /// <summary>A rough prompt token count: about four characters of string content per token.</summary>
+    public static int EstimatePromptTokens(JsonElement request) => Math.Max(1, PromptStrings(request).Sum(s => s.Length) / 4);
+
+    private static IEnumerable<string> PromptStrings(JsonElement element)
     {
-        var text = new StringBuilder();
-        Collect(request);
-        return text.ToString();
-
-        void Collect(JsonElement element)
+        switch (element.ValueKind)
         {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.String:
-                    text.Append(element.GetString()).Append('\n');
-                    break;
-                case JsonValueKind.Array:
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        Collect(item);
-                    }
+            case JsonValueKind.String:
+                yield return element.GetString() ?? "";
+                break;
+            case JsonValueKind.Array:
+                foreach (var text in element.EnumerateArray().SelectMany(PromptStrings))
+                {
+                    yield return text;
+                }
 
-                    break;
-                case JsonValueKind.Object:
-                    foreach (var property in element.EnumerateObject())
-                    {
-                        if (property.Name is "prompt" or "messages" or "content" or "inputs" or "text_input" or "text")
-                        {
-                            Collect(property.Value);
-                        }
-                    }
+                break;
+            case JsonValueKind.Object:
+                foreach (var text in element.EnumerateObject()
+                    .Where(p => p.Name is "prompt" or "messages" or "content" or "inputs" or "text_input" or "text")
+                    .SelectMany(p => PromptStrings(p.Value)))
+                {
+                    yield return text;
+                }
 
-                    break;
-            }
-        }
-    }
-
-    public static int EstimatePromptTokens(JsonElement request)
-    {
-        var characters = 0;
-        Count(request);
-        return Math.Max(1, characters / 4);
-
-        void Count(JsonElement element)
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.String:
-                    characters += element.GetString()?.Length ?? 0;
-                    break;
-                case JsonValueKind.Array:
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        Count(item);
-                    }
-
-                    break;
-                case JsonValueKind.Object:
-                    foreach (var property in element.EnumerateObject())
-                    {
-                        if (property.Name is "prompt" or "messages" or "content" or "inputs" or "text_input" or "text")
-                        {
-                            Count(property.Value);
-                        }
-                    }
-
-                    break;
-            }
+                break;
         }
     }
 
