@@ -35,7 +35,9 @@ public sealed record NetworkFailure(ReasonCode Code, string? Detail = null)
                     return new(ReasonCode.ConnectionRefused);
                 case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData }:
                     return new(ReasonCode.DnsFailure);
-                case SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown }:
+                // After a connection was made, "not connected" too means the peer dropped it: a reset that lands while the
+                // request is still being written surfaces as ENOTCONN on Linux.
+                case SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown or SocketError.NotConnected }:
                     return new(ReasonCode.ConnectionReset);
             }
         }

@@ -62,6 +62,7 @@ public sealed class NetworkFailureTests
     [InlineData(SocketError.ConnectionReset)]
     [InlineData(SocketError.ConnectionAborted)]
     [InlineData(SocketError.Shutdown)]
+    [InlineData(SocketError.NotConnected)]
     public void a_reset_socket_under_an_io_error_is_connection_reset(SocketError error)
     {
         var read = new IOException("Unable to read data from the transport connection.", new SocketException((int)error));
