@@ -1,6 +1,4 @@
-using System.Text.Encodings.Web;
-using CoordinationPortal.Web.Localization;
-using Microsoft.Extensions.Localization;
+using CoordinationPortal.Web.Kernel.Errors;
 
 namespace CoordinationPortal.Web.Hosting.Edge;
 
@@ -8,7 +6,7 @@ namespace CoordinationPortal.Web.Hosting.Edge;
 /// A signed-in user's POST, PUT, PATCH or DELETE must come from the portal's own pages. SameSite=Lax keeps the cookie off
 /// requests from other sites, but not from a page on another port of the same host, and the API's body-less POSTs and
 /// sign-out have no antiforgery token to check. So every cookie-authenticated state change is checked here, before any
-/// endpoint runs: the API answers 403 with a ProblemDetails body, a page gets a short page that says why.
+/// endpoint runs: the API answers 403 with a ProblemDetails body, a page gets the plain status page that says why.
 /// </summary>
 internal sealed partial class SameOriginStateChanges(RequestDelegate next, ILogger<SameOriginStateChanges> logger)
 {
@@ -22,32 +20,12 @@ internal sealed partial class SameOriginStateChanges(RequestDelegate next, ILogg
 
         LogRefused(logger, context.Request.Method, context.Request.Path, context.Request.Headers.Origin.ToString(),
             context.Request.Headers["Sec-Fetch-Site"].ToString());
-        return RefuseAsync(context);
+        // The API gets ProblemDetails, a page the plain page, both in the request's language.
+        return StatusPage.AnswerAsync(context, StatusCodes.Status403Forbidden, "Edge.CrossSite.Title", "Edge.CrossSite.Detail");
     }
 
     private static bool IsStateChange(string method) =>
         !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method));
-
-    private static Task RefuseAsync(HttpContext context)
-    {
-        var text = context.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
-        string title = text["Edge.CrossSite.Title"], detail = text["Edge.CrossSite.Detail"];
-        var wantsPage = !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-            && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
-        if (!wantsPage)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: title, detail: detail).ExecuteAsync(context);
-        }
-
-        var html = HtmlEncoder.Default;
-        var language = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        return context.Response.WriteAsync(
-            $"<!DOCTYPE html>\n<html lang=\"{html.Encode(language)}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n" +
-            $"<title>{html.Encode(title)}</title>\n</head>\n<body>\n<main>\n<h1>{html.Encode(title)}</h1>\n<p>{html.Encode(detail)}</p>\n" +
-            $"<p><a href=\"/\">{html.Encode(text["Edge.CrossSite.Home"])}</a></p>\n</main>\n</body>\n</html>\n");
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a cross-site {Method} {Path} by a signed-in user (Origin '{Origin}', Sec-Fetch-Site '{FetchSite}')")]
     private static partial void LogRefused(ILogger logger, string method, PathString path, string origin, string fetchSite);

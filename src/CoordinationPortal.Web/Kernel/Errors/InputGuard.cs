@@ -283,12 +283,10 @@ public sealed class InputGuard(RequestDelegate next)
             return;
         }
 
-        http.Response.StatusCode = fault.Status;
         var message = RequestLanguage.Text(http, fault.MessageKey);
-        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
         ProblemDetails problem = fault.Status == StatusCodes.Status400BadRequest
             ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [fault.Field] = [message] }) { Status = fault.Status, Detail = message }
             : new ProblemDetails { Status = fault.Status, Detail = message };
-        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+        await StatusPage.ProblemAsync(http, problem);
     }
 }

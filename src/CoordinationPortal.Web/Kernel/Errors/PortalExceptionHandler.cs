@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CoordinationPortal.Web.Kernel.Errors;
 
@@ -10,7 +9,7 @@ namespace CoordinationPortal.Web.Kernel.Errors;
 /// anything else on the API is a 500. The API always answers ProblemDetails in the request's language with a trace id
 /// and no stack trace. Other page errors fall through to the <c>/error</c> page.
 /// </summary>
-public sealed partial class PortalExceptionHandler(IProblemDetailsService problems, ILogger<PortalExceptionHandler> logger) : IExceptionHandler
+public sealed partial class PortalExceptionHandler(ILogger<PortalExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -26,13 +25,8 @@ public sealed partial class PortalExceptionHandler(IProblemDetailsService proble
             }
 
             var status = bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest;
-            if (!api)
-            {
-                await StatusPage.WriteAsync(http, status, "Errors.BadRequest.Title", "Errors.BadRequest.Detail");
-                return true;
-            }
-
-            return await WriteAsync(http, status, "Errors.BadRequest.Title", "Errors.BadRequest.Detail");
+            await StatusPage.AnswerAsync(http, status, "Errors.BadRequest.Title", "Errors.BadRequest.Detail", api);
+            return true;
         }
 
         if (DatabaseOutage.Is(exception))
@@ -44,13 +38,8 @@ public sealed partial class PortalExceptionHandler(IProblemDetailsService proble
             }
 
             http.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (!api)
-            {
-                await StatusPage.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, "Errors.Unavailable.Title", "Errors.Unavailable.Detail");
-                return true;
-            }
-
-            return await WriteAsync(http, StatusCodes.Status503ServiceUnavailable, "Errors.Unavailable.Title", "Errors.Unavailable.Detail");
+            await StatusPage.AnswerAsync(http, StatusCodes.Status503ServiceUnavailable, "Errors.Unavailable.Title", "Errors.Unavailable.Detail", api);
+            return true;
         }
 
         if (!api)
@@ -60,22 +49,8 @@ public sealed partial class PortalExceptionHandler(IProblemDetailsService proble
 
         var (verb, where) = (http.Request.Method, http.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? "");
         LogUnexpected(exception, verb, where);
-        return await WriteAsync(http, StatusCodes.Status500InternalServerError, "Errors.Unexpected.Title", "Errors.Unexpected.Detail");
-    }
-
-    private async ValueTask<bool> WriteAsync(HttpContext http, int status, string titleKey, string detailKey)
-    {
-        http.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = status,
-                Title = RequestLanguage.Text(http, titleKey),
-                Detail = RequestLanguage.Text(http, detailKey),
-            },
-        });
+        await StatusPage.AnswerAsync(http, StatusCodes.Status500InternalServerError, "Errors.Unexpected.Title", "Errors.Unexpected.Detail", api);
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} could not be read: {Reason}")]

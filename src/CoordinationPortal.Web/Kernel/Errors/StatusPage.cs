@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CoordinationPortal.Web.Kernel.Errors;
 
@@ -14,6 +15,38 @@ public static class StatusPage
     public static bool IsApi(HttpContext http) => IsApi(http.Request.Path);
 
     public static bool IsApi(PathString path) => path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The one way an error is answered outside an endpoint: the API gets ProblemDetails in the request's language, a
+    /// page gets the plain page. <paramref name="api"/> says which, for callers that run after the path was rewritten
+    /// (the exception handler); by default it follows the request's path.
+    /// </summary>
+    public static async Task AnswerAsync(HttpContext http, int status, string titleKey, string detailKey, bool? api = null)
+    {
+        if (!(api ?? IsApi(http)))
+        {
+            await WriteAsync(http, status, titleKey, detailKey);
+            return;
+        }
+
+        var detail = RequestLanguage.Text(http, detailKey);
+        await ProblemAsync(http, new ProblemDetails { Status = status, Title = RequestLanguage.Text(http, titleKey), Detail = detail });
+    }
+
+    /// <summary>
+    /// Writes <paramref name="problem"/> through the ProblemDetails service (which adds the trace id); when the client's
+    /// Accept header rules out every writer, as plain problem JSON all the same rather than failing.
+    /// </summary>
+    public static async Task ProblemAsync(HttpContext http, ProblemDetails problem)
+    {
+        http.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }))
+        {
+            problem.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
+            await http.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+        }
+    }
 
     public static Task WriteAsync(HttpContext http, int status, string titleKey, string bodyKey)
     {
