@@ -8,6 +8,7 @@ using CoordinationPortal.Web.Operations;
 using CoordinationPortal.Web.OutOfStep;
 using CoordinationPortal.Web.Probes;
 using CoordinationPortal.Web.Seeding;
+using CoordinationPortal.Web.WorkingGroups;
 
 namespace CoordinationPortal.Web.Hosting;
 
@@ -27,6 +28,7 @@ public static class PortalFeatures
         new ProbesFeature(),
         new OutOfStepFeature(),
         new NotificationsFeature(),
+        new WorkingGroupsFeature(),
         // Last: it writes the demo through the features above.
         new DemoFeature(),
     ];

@@ -37,6 +37,15 @@ public static class ChangeKinds
     /// <summary>A flag was raised, updated, acknowledged or resolved. Subject: the flag.</summary>
     public const string Flag = "flag";
 
+    /// <summary>A working group changed: members, people, decisions, initiatives. Subject: the group.</summary>
+    public const string WorkingGroup = "working-group";
+
+    /// <summary>A session of a working group changed: agenda, state, attendance, minutes. Subject: the session.</summary>
+    public const string GroupSession = "group-session";
+
+    /// <summary>An action item was recorded or changed (status, due date, proposal). Subject: the item; agency: its owner.</summary>
+    public const string ActionItem = "action-item";
+
     /// <summary>
     /// Not published by a feature: the feed itself announces it after its connection to PostgreSQL came back, since
     /// changes made meanwhile were not heard. Live pages reload on it.
