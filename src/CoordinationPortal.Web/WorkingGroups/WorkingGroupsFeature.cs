@@ -1,5 +1,7 @@
 using CoordinationPortal.Domain.WorkingGroups;
+using CoordinationPortal.Web.Kernel.Changes;
 using CoordinationPortal.Web.Kernel.Features;
+using Hangfire;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -16,7 +18,12 @@ public sealed class WorkingGroupsFeature : IPortalFeature
         setup.Services.AddScoped<WorkingGroupHandler>();
         setup.Services.AddScoped<WorkingGroupQueries>();
         setup.Services.AddScoped<GroupReaders>();
+        setup.Services.AddScoped<ActionItemProposalJob>();
+        setup.Services.AddSingleton<IChangeSubscriber, ActionItemProposalTrigger>();
     }
+
+    public void ScheduleJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<ActionItemProposalJob>(ActionItemProposalJob.RecurringId, j => j.AllAsync(CancellationToken.None), Cron.Daily(2));
 
     public void ConfigureStore(StoreOptions options, IServiceProvider services)
     {
