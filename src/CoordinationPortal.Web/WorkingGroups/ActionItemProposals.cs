@@ -3,50 +3,74 @@ using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Domain.WorkingGroups;
 using CoordinationPortal.Web.Kernel.Changes;
 using CoordinationPortal.Web.Operations;
+using System.Threading.Channels;
 using Hangfire;
 using Marten;
 
 namespace CoordinationPortal.Web.WorkingGroups;
 
+/// <summary>What to check: the items of an agency, of a flag, or one item.</summary>
+public sealed record ProposalCheck(string Kind, Guid Id);
+
 /// <summary>
 /// Hears what can make an action item done in fact — its agency's scorecard moved, a flag changed, the item itself
-/// was recorded or changed — and queues a check (Hangfire, so a restart loses nothing). Only changes made by this
-/// process are taken, so several processes do not all check; the daily check is the backstop.
+/// was recorded or changed — and queues a check for the worker, so the feed's thread does not wait. Only changes made
+/// by this process are taken, so several processes do not all check; should the process stop first, the daily check
+/// (<see cref="ActionItemProposalJob.AllAsync"/>) is the backstop.
 /// </summary>
-public sealed partial class ActionItemProposalTrigger(IBackgroundJobClient jobs, ILogger<ActionItemProposalTrigger> logger) : IChangeSubscriber
+public sealed class ActionItemProposalTrigger : IChangeSubscriber
 {
+    private readonly Channel<ProposalCheck> _queue = Channel.CreateUnbounded<ProposalCheck>(new UnboundedChannelOptions { SingleReader = true });
+
+    public ChannelReader<ProposalCheck> Checks => _queue.Reader;
+
     public Task OnChangeAsync(PortalChange change, CancellationToken ct)
     {
-        if (!change.FromThisProcess)
+        if (change.FromThisProcess && change.Kind is ChangeKinds.Scorecard or ChangeKinds.Flag or ChangeKinds.ActionItem)
         {
-            return Task.CompletedTask;
-        }
-
-        try
-        {
-            switch (change.Kind)
-            {
-                case ChangeKinds.Scorecard when change.AgencyId is { } agency:
-                    jobs.Enqueue<ActionItemProposalJob>(j => j.ForAgencyAsync(agency, CancellationToken.None));
-                    break;
-                case ChangeKinds.Flag:
-                    jobs.Enqueue<ActionItemProposalJob>(j => j.ForFlagAsync(change.SubjectId, CancellationToken.None));
-                    break;
-                case ChangeKinds.ActionItem:
-                    jobs.Enqueue<ActionItemProposalJob>(j => j.ForItemAsync(change.SubjectId, CancellationToken.None));
-                    break;
-            }
-        }
-        catch (BackgroundJobClientException e)
-        {
-            LogNotQueued(e, change.Kind, change.SubjectId);
+            var id = change.Kind == ChangeKinds.Scorecard ? change.AgencyId ?? Guid.Empty : change.SubjectId;
+            _queue.Writer.TryWrite(new ProposalCheck(change.Kind, id));
         }
 
         return Task.CompletedTask;
     }
+}
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue the action-item check after {Kind} {SubjectId}; the daily check catches up")]
-    private partial void LogNotQueued(Exception e, string kind, Guid subjectId);
+/// <summary>Drains <see cref="ActionItemProposalTrigger"/>: one check at a time, each in its own scope.</summary>
+public sealed partial class ActionItemProposalWorker(ActionItemProposalTrigger trigger, IServiceScopeFactory scopes, ILogger<ActionItemProposalWorker> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var check in trigger.Checks.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var job = scope.ServiceProvider.GetRequiredService<ActionItemProposalJob>();
+                    await (check.Kind switch
+                    {
+                        ChangeKinds.Scorecard => job.ForAgencyAsync(check.Id, stoppingToken),
+                        ChangeKinds.Flag => job.ForFlagAsync(check.Id, stoppingToken),
+                        _ => job.ForItemAsync(check.Id, stoppingToken),
+                    });
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    LogFailed(e, check.Kind, check.Id);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is still queued is the daily check's.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The action-item check after {Kind} {Id} failed; the daily check catches up")]
+    private partial void LogFailed(Exception e, string kind, Guid id);
 }
 
 /// <summary>

@@ -19,7 +19,9 @@ public sealed class WorkingGroupsFeature : IPortalFeature
         setup.Services.AddScoped<WorkingGroupQueries>();
         setup.Services.AddScoped<GroupReaders>();
         setup.Services.AddScoped<ActionItemProposalJob>();
-        setup.Services.AddSingleton<IChangeSubscriber, ActionItemProposalTrigger>();
+        setup.Services.AddSingleton<ActionItemProposalTrigger>();
+        setup.Services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<ActionItemProposalTrigger>());
+        setup.Services.AddHostedService<ActionItemProposalWorker>();
     }
 
     public void ScheduleJobs(IRecurringJobManager jobs) =>
