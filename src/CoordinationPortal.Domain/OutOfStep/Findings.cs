@@ -20,10 +20,22 @@ public sealed record MeasuredEvidence(IReadOnlyList<EndpointMeasure> Endpoints)
 }
 
 /// <summary>
-/// Everything the rules look at for one agency at one moment: its assessment history (in business-time order) and
-/// its measurements. Rules are pure functions of this (and their settings), so they can be tested without storage.
+/// An action item the agency owns that is neither done nor dropped at the moment evaluated: what it is, the layer it
+/// serves and when it is due. Working groups supply them (through the web layer's commitment source); the domain knows
+/// nothing else of working groups. <see cref="Title"/> is user text, cited verbatim.
 /// </summary>
-public sealed record AgencyFacts(Guid AgencyId, DateTimeOffset At, IReadOnlyList<LevelChange> History, MeasuredEvidence Measured);
+public sealed record Commitment(Guid ActionItemId, string Title, Layer Layer, DateOnly DueDate);
+
+/// <summary>
+/// Everything the rules look at for one agency at one moment: its assessment history (in business-time order), its
+/// measurements and its open commitments. Rules are pure functions of this (and their settings), so they can be
+/// tested without storage.
+/// </summary>
+public sealed record AgencyFacts(Guid AgencyId, DateTimeOffset At, IReadOnlyList<LevelChange> History, MeasuredEvidence Measured)
+{
+    /// <summary>The agency's action items open (neither done nor dropped) at <see cref="At"/>; none unless a source supplies them.</summary>
+    public IReadOnlyList<Commitment> Commitments { get; init; } = [];
+}
 
 /// <summary>
 /// A rule's condition holds: what the flag will say. <see cref="Subject"/> distinguishes several flags of one rule

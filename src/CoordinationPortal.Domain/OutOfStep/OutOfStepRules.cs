@@ -9,7 +9,7 @@ public static class OutOfStepRules
     /// Every kind, described: its name (the rules file's <c>kind</c> and <see cref="Finding.Kind"/>), the settings and
     /// texts the parser checks a rule against, and the function that evaluates it.
     /// <para>
-    /// To add a kind of check (e.g. slipping action items): write its function and its <see cref="RuleKind"/> in one
+    /// To add a kind of check: write its function and its <see cref="RuleKind"/> in one
     /// file (see <see cref="LeadRule"/>), add that <see cref="RuleKind"/> here, and add a rule of the kind to
     /// <c>seed-data/out-of-step-rules.json</c>. Nothing else changes: evaluation, flags and their lifecycle are the same
     /// for every kind.
@@ -22,6 +22,7 @@ public static class OutOfStepRules
         VelocityRule.Kind,
         StalenessRule.Kind,
         ClaimedVsMeasuredRule.Kind,
+        SlippingCommitmentRule.Kind,
     ];
 
     private static readonly Dictionary<string, RuleKind> ByName = Registry.ToDictionary(k => k.Name, StringComparer.Ordinal);

@@ -70,5 +70,5 @@ public static class StalenessRule
     }
 
     /// <summary>A date as the number its ISO digits spell (yyyyMMdd): 3 June 2025 is 20250603.</summary>
-    private static int AsNumber(DateOnly date) => (date.Year * 10_000) + (date.Month * 100) + date.Day;
+    internal static int AsNumber(DateOnly date) => (date.Year * 10_000) + (date.Month * 100) + date.Day;
 }

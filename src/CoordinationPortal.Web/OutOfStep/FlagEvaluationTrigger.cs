@@ -6,7 +6,7 @@ namespace CoordinationPortal.Web.OutOfStep;
 
 /// <summary>
 /// Hears the changes that can make or clear a flag and queues their agencies for evaluation: a scorecard's levels,
-/// an endpoint's registration or announced health, and the probes' moving windows (every agency with a measured
+/// an action item of the agency (a slipping commitment), an endpoint's registration or announced health, and the probes' moving windows (every agency with a measured
 /// endpoint). Only changes made by this process are taken: the process that made a change evaluates it, so several
 /// processes do not all evaluate the same agency; the scheduled evaluation is the backstop for any that is missed.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class FlagEvaluationTrigger(FlagEvaluationRequests requests, IDocu
 
         switch (change.Kind)
         {
-            case ChangeKinds.Scorecard or ChangeKinds.Endpoint or ChangeKinds.EndpointHealth when change.AgencyId is { } agency:
+            case ChangeKinds.Scorecard or ChangeKinds.ActionItem or ChangeKinds.Endpoint or ChangeKinds.EndpointHealth when change.AgencyId is { } agency:
                 requests.Enqueue(agency);
                 break;
             case ChangeKinds.ProbeWindows:

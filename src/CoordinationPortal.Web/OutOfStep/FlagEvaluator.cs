@@ -34,6 +34,7 @@ public sealed partial class FlagEvaluator(
     ProbeQueries probes,
     PortalClock clock,
     IEnumerable<IFlagSubscriber> subscribers,
+    IEnumerable<ICommitmentSource> commitmentSources,
     ChangeFeed feed,
     ILogger<FlagEvaluator> logger)
 {
@@ -123,6 +124,7 @@ public sealed partial class FlagEvaluator(
         var flags = (await session.Query<Flag>().Where(f => f.AgencyId.IsOneOf(ids)).ToListAsync(ct)).ToLookup(f => f.AgencyId);
         var evidence = pass.Live ? await EvidenceAsync(session, ids, ct) : [];
         var at = pass.At ?? clock.Now;
+        var commitments = await CommitmentsAsync(session, ids, at, ct);
         var active = rules.ActiveIds;
 
         var notices = new List<FlagNotice>();
@@ -130,7 +132,10 @@ public sealed partial class FlagEvaluator(
         foreach (var agency in summaries)
         {
             var history = timelines.TryGetValue(agency.Id, out var timeline) ? timeline.Changes() : [];
-            var facts = new AgencyFacts(agency.Id, at, history, evidence.GetValueOrDefault(agency.Id) ?? MeasuredEvidence.None);
+            var facts = new AgencyFacts(agency.Id, at, history, evidence.GetValueOrDefault(agency.Id) ?? MeasuredEvidence.None)
+            {
+                Commitments = commitments.GetValueOrDefault(agency.Id) ?? [],
+            };
             var current = flags[agency.Id].Where(f => pass.Withdraw || active.Contains(f.RuleId)).ToList();
             var changes = FlagReconciler.Reconcile(agency.Id, OutOfStepRules.Evaluate(facts, rules, framework), current, at, active);
             foreach (var change in changes)
@@ -217,6 +222,25 @@ public sealed partial class FlagEvaluator(
         command.Parameters.AddWithValue("class", AdvisoryLocks.FlagEvaluationClass);
         command.Parameters.AddWithValue("ids", ids);
         await command.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>
+    /// The agencies' open action items, from every registered <see cref="ICommitmentSource"/> (one call each for the
+    /// batch); empty when none is registered.
+    /// </summary>
+    private async Task<Dictionary<Guid, IReadOnlyList<Commitment>>> CommitmentsAsync(
+        IQuerySession session, Guid[] ids, DateTimeOffset at, CancellationToken ct)
+    {
+        var all = new Dictionary<Guid, IReadOnlyList<Commitment>>();
+        foreach (var source in commitmentSources)
+        {
+            foreach (var (agency, items) in await source.OpenCommitmentsAsync(session, ids, at, ct))
+            {
+                all[agency] = all.TryGetValue(agency, out var earlier) ? [.. earlier, .. items] : items;
+            }
+        }
+
+        return all;
     }
 
     /// <summary>The agencies' registered endpoints (retired ones left out) with their 7-day SLO reports.</summary>

@@ -84,7 +84,8 @@ public sealed class OutOfStepFeature : IPortalFeature
 
 /// <summary>
 /// Every 10 minutes (Hangfire): evaluates every agency. The backstop behind the evaluations that follow each scorecard
-/// and probe-state change; it also picks up rule changes and the passage of time (staleness, the velocity window).
+/// and probe-state change; it also picks up rule changes and the passage of time (staleness, the velocity window, and
+/// an action item passing its due date overnight, flagged within ten minutes of the day turning without any edit).
 /// </summary>
 public sealed class FlagEvaluationJob(FlagEvaluator evaluator)
 {

@@ -35,6 +35,7 @@ public static class WorkedExamples
             VelocityRule.KindName => Velocity(rule, framework),
             StalenessRule.KindName => Staleness(rule, framework),
             ClaimedVsMeasuredRule.KindName => ClaimedVsMeasured(rule, framework),
+            SlippingCommitmentRule.KindName => SlippingCommitment(rule, framework),
             _ => null,
         };
         if (facts is null)
@@ -131,6 +132,30 @@ public static class WorkedExamples
         var week = SloMath.Evaluate(SloWindow.Week, new SloWindowStats(2016, 1956, 0, 60, ttft, tokens), targets);
         var measured = new MeasuredEvidence([new EndpointMeasure(Guid.Empty, ExampleEndpoint, targets, week)]);
         return Facts([.. Assessed(framework, levels, At.AddDays(-60))], measured);
+    }
+
+    /// <summary>The example's action item: a fixed id, so the example's flag subject reads the same every time.</summary>
+    public static Guid ExampleActionItem { get; } = new("5a1e0c3b-7d2f-4e8a-9b61-0c4d2e8f1a37");
+
+    /// <summary>
+    /// Every layer at level 3 but Data at 2 (the weakest), and one open action item on Data that is overdue by as many
+    /// days as raise the severity to Medium (or ten days when the rule does not escalate); a second item, not yet due,
+    /// shows that only overdue items count.
+    /// </summary>
+    private static AgencyFacts SlippingCommitment(RuleDefinition rule, ReadinessFramework framework)
+    {
+        var levels = Uniform(3);
+        levels[Layer.Data] = 2;
+        var today = DateOnly.FromDateTime(At.DateTime);
+        var overdue = rule.Settings.ContainsKey("mediumAfterDays") ? rule.Days("mediumAfterDays") : 10;
+        return Facts([.. Assessed(framework, levels, At.AddDays(-60))]) with
+        {
+            Commitments =
+            [
+                new(ExampleActionItem, "Publish the data-sharing policy / डेटा-साझाकरण नीति प्रकाशित करें", Layer.Data, today.AddDays(-overdue)),
+                new(new Guid("9c3b1f5e-2a4d-4c6e-8f0a-1b2c3d4e5f60"), "Train the data stewards / डेटा प्रबंधकों को प्रशिक्षित करें", Layer.Data, today.AddDays(30)),
+            ],
+        };
     }
 
     private static Dictionary<Layer, int> Uniform(int level) => Layers.All.ToDictionary(l => l, _ => Math.Clamp(level, 1, 5));

@@ -15,7 +15,7 @@ public sealed class OutOfStepRulesTests
     [Fact]
     public void the_kinds_are_named_as_in_the_rules_file()
     {
-        Assert.Equal(["spread", "lead", "velocity", "staleness", "claimed-vs-measured"], OutOfStepRules.Registry.Select(k => k.Name));
+        Assert.Equal(["spread", "lead", "velocity", "staleness", "claimed-vs-measured", "slipping-commitment"], OutOfStepRules.Registry.Select(k => k.Name));
         Assert.Same(LeadRule.Kind, OutOfStepRules.Describe("lead"));
         Assert.Null(OutOfStepRules.Describe("Lead"));
     }

@@ -50,7 +50,7 @@ public sealed class RuleSetParserTests
 
         Assert.False(rules.Rules.Single(r => r.Id == "stale-layer").Enabled);
         Assert.DoesNotContain("stale-layer", rules.ActiveIds);
-        Assert.Equal(7, rules.Active.Count());
+        Assert.Equal(8, rules.Active.Count());
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class RuleSetParserTests
         doc.Rule("spread")["kind"] = "slipping-actions";
 
         Assert.Equal(
-            ["rules[0] (spread): kind 'slipping-actions' is unknown; known kinds are spread, lead, velocity, staleness, claimed-vs-measured."],
+            ["rules[0] (spread): kind 'slipping-actions' is unknown; known kinds are spread, lead, velocity, staleness, claimed-vs-measured, slipping-commitment."],
             Invalid(doc).Problems);
     }
 
@@ -273,7 +273,7 @@ public sealed class RuleSetParserTests
         Assert.Equal(
             [
                 "version is missing.",
-                "rules[0] (spread): kind 'sprawl' is unknown; known kinds are spread, lead, velocity, staleness, claimed-vs-measured.",
+                "rules[0] (spread): kind 'sprawl' is unknown; known kinds are spread, lead, velocity, staleness, claimed-vs-measured, slipping-commitment.",
                 "rules[1] (compute-leads-data): severity must be one of Low, Medium, High.",
                 "rules[1] (compute-leads-data): setting 'lead' names no layer: 'GPU' (must be one of Compute, Data, Governance, Skills, Operations.)",
                 "rules[3] (operations-leads-governance): id is used twice.",

@@ -13,7 +13,7 @@ public sealed class SeedRulesTests
         var rules = Rules.Seed;
 
         Assert.Equal(
-            ["spread", "compute-leads-data", "operations-leads-governance", "operations-leads-skills", "data-leads-governance", "velocity-divergence", "stale-layer", "claimed-vs-measured"],
+            ["spread", "compute-leads-data", "operations-leads-governance", "operations-leads-skills", "data-leads-governance", "velocity-divergence", "stale-layer", "claimed-vs-measured", "slipping-commitment"],
             rules.Rules.Select(r => r.Id));
         Assert.All(rules.Rules, r => Assert.True(r.Enabled));
         Assert.Equal(rules.Rules.Count, rules.ActiveIds.Count);
@@ -49,7 +49,7 @@ public sealed class SeedRulesTests
     {
         var texts = Rules.Seed.Rules.SelectMany(r => new[] { r.Title, r.Explanation }.Concat(r.Cases.Values)).ToList();
 
-        Assert.Equal(8 * 2 + 2, texts.Count);
+        Assert.Equal((9 * 2) + 2 + 2, texts.Count); // title and explanation each, claimed-vs-measured's and slipping-commitment's two cases
         Assert.All(texts, text =>
         {
             Assert.False(string.IsNullOrWhiteSpace(text.En));

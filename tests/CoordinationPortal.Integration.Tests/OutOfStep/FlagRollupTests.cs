@@ -309,7 +309,7 @@ public sealed class FlagRollupTests
     [Fact]
     public void a_kind_without_an_example_gets_none()
     {
-        var rule = SeededRules().Rules[0] with { Kind = "slipping-commitments" };
+        var rule = SeededRules().Rules[0] with { Kind = "a-kind-added-later" };
         Assert.Null(WorkedExamples.For(rule, Framework()));
     }
 
