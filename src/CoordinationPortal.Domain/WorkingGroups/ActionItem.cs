@@ -24,6 +24,9 @@ public sealed record ActionItem
     /// <summary>When it was last marked done (null unless <see cref="Status"/> is done).</summary>
     public DateTimeOffset? DoneAt { get; init; }
 
+    /// <summary>When it was last closed, done or dropped (null while open): lets a store find what was open at a past moment.</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+
     /// <summary>The reason it was dropped (null unless dropped).</summary>
     public string? DropReason { get; init; }
 
@@ -44,6 +47,24 @@ public sealed record ActionItem
     public bool IsOverdue(DateOnly today) => IsOpen && DueDate < today;
 
     public int DaysOverdue(DateOnly today) => IsOverdue(today) ? today.DayNumber - DueDate.DayNumber : 0;
+
+    /// <summary>
+    /// Whether it was open (recorded, and neither done nor dropped) at <paramref name="moment"/>, from its status
+    /// history: what a replay of the past evaluates. The due date is the current one (a reschedule is not dated back).
+    /// </summary>
+    public bool WasOpenAt(DateTimeOffset moment)
+    {
+        StatusChange? last = null;
+        foreach (var change in History)
+        {
+            if (change.At <= moment)
+            {
+                last = change;
+            }
+        }
+
+        return last is { Status: ActionStatus.Open or ActionStatus.InProgress };
+    }
 
     public static ActionItem Recorded(ActionItemRecorded e) => new()
     {
@@ -77,6 +98,7 @@ public sealed record ActionItem
             {
                 Status = e.Status,
                 DoneAt = e.Status == ActionStatus.Done ? e.At : null,
+                ClosedAt = e.Status is ActionStatus.Done or ActionStatus.Dropped ? e.At : null,
                 DropReason = e.Status == ActionStatus.Dropped ? e.Note : null,
                 Proposal = null,
                 ProposedAt = null,

@@ -1,6 +1,7 @@
 using CoordinationPortal.Domain.WorkingGroups;
 using CoordinationPortal.Web.Kernel.Changes;
 using CoordinationPortal.Web.Kernel.Features;
+using CoordinationPortal.Web.OutOfStep;
 using Hangfire;
 using JasperFx.Events.Projections;
 using Marten;
@@ -19,6 +20,7 @@ public sealed class WorkingGroupsFeature : IPortalFeature
         setup.Services.AddScoped<WorkingGroupQueries>();
         setup.Services.AddScoped<GroupReaders>();
         setup.Services.AddScoped<ActionItemProposalJob>();
+        setup.Services.AddSingleton<ICommitmentSource, ActionItemCommitments>();
         setup.Services.AddSingleton<ActionItemProposalTrigger>();
         setup.Services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<ActionItemProposalTrigger>());
         setup.Services.AddHostedService<ActionItemProposalWorker>();

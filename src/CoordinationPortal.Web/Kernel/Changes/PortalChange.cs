@@ -47,12 +47,6 @@ public static class ChangeKinds
     public const string ActionItem = "action-item";
 
     /// <summary>
-    /// A working group's action item was recorded or changed (status, due date, layer, owner). Subject: the action
-    /// item; agency: its owner agency (for a change of owner, published for the old owner and the new).
-    /// </summary>
-    public const string ActionItem = "action-item";
-
-    /// <summary>
     /// Not published by a feature: the feed itself announces it after its connection to PostgreSQL came back, since
     /// changes made meanwhile were not heard. Live pages reload on it.
     /// </summary>
