@@ -138,7 +138,8 @@ public static class GroupSessionDecider
                 continue;
             }
 
-            var earlier = entry.Id is { } id ? before.FirstOrDefault(b => b.Id == id) : null;
+            // An id given twice keeps its item once; the second entry is a new item, so agenda ids stay unique.
+            var earlier = entry.Id is { } id && !items.Exists(x => x.Id == id) ? before.FirstOrDefault(b => b.Id == id) : null;
             items.Add(new AgendaItem(
                 earlier?.Id ?? AgendaItemId(sessionId, version, i),
                 entry.Title.Trim(),
@@ -167,6 +168,7 @@ public static class GroupSessionDecider
         var onAgenda = agenda.Where(a => a.ActionItemId is not null).Select(a => a.ActionItemId!.Value).ToHashSet();
         return [.. (open ?? [])
             .Where(o => !onAgenda.Contains(o.ActionItemId))
+            .DistinctBy(o => o.ActionItemId)
             .Select(o => new AgendaItem(CarriedId(sessionId, o.ActionItemId), o.Title, 5, null, o.AgencyId, o.Layer, null, o.ActionItemId))];
     }
 
@@ -220,7 +222,12 @@ public static class GroupSessionDecider
     {
         if (!HasBegun(state, c.At))
         {
-            return Decision.Reject(new DomainError(state.MinutesAreApproved ? "Session.MinutesAlreadyApproved" : "Session.NotBegun"));
+            return Decision.Reject(new DomainError(state.State switch
+            {
+                SessionState.MinutesApproved => "Session.MinutesAlreadyApproved",
+                SessionState.Cancelled => "Session.Cancelled",
+                _ => "Session.NotBegun",
+            }));
         }
 
         var attendees = c.Attendees ?? [];

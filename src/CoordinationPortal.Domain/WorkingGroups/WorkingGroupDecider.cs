@@ -17,9 +17,7 @@ public static class WorkingGroupDecider
         (AddMemberAgency c, _) => AddAgency(c, state),
         (RemoveMemberAgency c, _) => RemoveAgency(c, state),
         (AddPerson c, _) => AddPerson(c, state),
-        (RemovePerson c, _) => state.RoleOf(c.Person) is null
-            ? Decision.Reject(new DomainError("WorkingGroup.PersonNotInGroup", "person"))
-            : Decision.Accept(new PersonLeftGroup(c.GroupId, WorkingGroup.Normalize(c.Person), c.On, c.By, c.At)),
+        (RemovePerson c, _) => RemovePerson(c, state),
         (RecordDecision c, _) => Record(c, state),
         (ReviewDecision c, _) => Review(c, state),
         (LaunchInitiative c, _) => Launch(c),
@@ -123,11 +121,34 @@ public static class WorkingGroupDecider
         }
 
         var person = WorkingGroup.Normalize(c.Person);
-        var current = state.PeopleHistory.LastOrDefault(m => m.IsCurrent && m.Person == person);
-        return current is not null && current.Role == c.Role && current.AgencyId == c.AgencyId
-            ? Decision.Accept()
+        var current = CurrentPeriod(state, person);
+        if (current is not null && current.Role == c.Role && current.AgencyId == c.AgencyId)
+        {
+            return Decision.Accept();
+        }
+
+        // A new role closes the current period on the day the new one opens: that day cannot come before the period began.
+        return current is not null && c.On < current.Joined
+            ? Decision.Reject(new DomainError("WorkingGroup.LeftBeforeJoined", "on"))
             : Decision.Accept(new PersonJoinedGroup(c.GroupId, person, c.Role, c.AgencyId, c.On, c.By, c.At));
     }
+
+    private static Decision RemovePerson(RemovePerson c, WorkingGroup state)
+    {
+        var current = CurrentPeriod(state, c.Person);
+        if (current is null)
+        {
+            return Decision.Reject(new DomainError("WorkingGroup.PersonNotInGroup", "person"));
+        }
+
+        return c.On < current.Joined
+            ? Decision.Reject(new DomainError("WorkingGroup.LeftBeforeJoined", "on"))
+            : Decision.Accept(new PersonLeftGroup(c.GroupId, current.Person, c.On, c.By, c.At));
+    }
+
+    /// <summary>The period the person is in now (null when they are not in the group).</summary>
+    private static PersonMembership? CurrentPeriod(WorkingGroup state, string? person) =>
+        string.IsNullOrWhiteSpace(person) ? null : state.PeopleHistory.LastOrDefault(m => m.IsCurrent && m.Person == WorkingGroup.Normalize(person));
 
     private static Decision Record(RecordDecision c, WorkingGroup state)
     {
@@ -155,6 +176,12 @@ public static class WorkingGroupDecider
         else if (counts.Count > MaxVoteOptions || counts.Any(v => v.Count < 0 || string.IsNullOrWhiteSpace(v.Option) || v.Option.Trim().Length > MaxNameLength))
         {
             errors.Add(new DomainError("Decision.CountsInvalid", "counts"));
+        }
+
+        var layers = c.Layers ?? [];
+        if (layers.Any(l => !Enum.IsDefined(l)))
+        {
+            errors.Add(new DomainError("Decision.LayerUnknown", "layers"));
         }
 
         var agencies = c.AgencyIds ?? [];
@@ -188,7 +215,7 @@ public static class WorkingGroupDecider
             c.Basis,
             [.. counts.Select(v => v with { Option = v.Option.Trim() })],
             [.. agencies.Distinct()],
-            [.. (c.Layers ?? []).Distinct()],
+            [.. layers.Distinct()],
             [.. (c.FlagIds ?? []).Distinct()],
             c.ReviewOn,
             takenOn,
