@@ -20,6 +20,7 @@ public static class WorkingGroupDecider
         (RemovePerson c, _) => RemovePerson(c, state),
         (RecordDecision c, _) => Record(c, state),
         (ReviewDecision c, _) => Review(c, state),
+        (LaunchInitiative c, _) when state.Initiatives.Any(i => i.Id == c.InitiativeId) => Decision.Reject(new DomainError("Initiative.AlreadyLaunched")),
         (LaunchInitiative c, _) => Launch(c),
         _ => throw new NotSupportedException($"No decision for {command.GetType().Name}."),
     };
@@ -83,6 +84,12 @@ public static class WorkingGroupDecider
             return Decision.Accept();
         }
 
+        // A rejoin opens a new period, which cannot begin before the last one ended (periods never overlap).
+        if (state.AgencyHistory.LastOrDefault(m => m.AgencyId == c.AgencyId)?.Left is { } left && c.On < left)
+        {
+            return Decision.Reject(new DomainError("WorkingGroup.JoinedBeforeLeft", "on"));
+        }
+
         return state.MemberAgencies.Count() >= MaxMemberAgencies
             ? Decision.Reject(new DomainError("WorkingGroup.TooManyAgencies", "agencyId"))
             : Decision.Accept(new AgencyJoinedGroup(c.GroupId, c.AgencyId, c.On, c.By, c.At));
@@ -125,6 +132,11 @@ public static class WorkingGroupDecider
         if (current is not null && current.Role == c.Role && current.AgencyId == c.AgencyId)
         {
             return Decision.Accept();
+        }
+
+        if (current is null && state.PeopleHistory.LastOrDefault(m => m.Person == person)?.Left is { } left && c.On < left)
+        {
+            return Decision.Reject(new DomainError("WorkingGroup.JoinedBeforeLeft", "on"));
         }
 
         // A new role closes the current period on the day the new one opens: that day cannot come before the period began.
@@ -173,7 +185,9 @@ public static class WorkingGroupDecider
         {
             errors.Add(new DomainError("Decision.CountsOnlyForVote", "counts"));
         }
-        else if (counts.Count > MaxVoteOptions || counts.Any(v => v.Count < 0 || string.IsNullOrWhiteSpace(v.Option) || v.Option.Trim().Length > MaxNameLength))
+        else if (counts.Count > MaxVoteOptions
+            || counts.Any(v => v.Count < 0 || string.IsNullOrWhiteSpace(v.Option) || v.Option.Trim().Length > MaxNameLength)
+            || counts.Select(v => v.Option.Trim().ToUpperInvariant()).Distinct().Count() != counts.Count)
         {
             errors.Add(new DomainError("Decision.CountsInvalid", "counts"));
         }
