@@ -78,6 +78,10 @@ public sealed partial class StringsTests
     [GeneratedRegex(@"(?:L|text)\[""([A-Za-z.]+)""")]
     private static partial Regex UsedKey();
 
-    [GeneratedRegex(@"DomainError\(""([A-Za-z.]+)""")]
+    /// <summary>
+    /// A code is any string literal of the shape <c>"Area.Name"</c> in the domain: not only <c>new DomainError("…")</c>
+    /// but codes chosen in a condition or passed on as a default (<c>code = "WorkingGroup.TextRequired"</c>).
+    /// </summary>
+    [GeneratedRegex(@"(?<!cref=)(?<!name=)""((?!CoordinationPortal\.)[A-Z][A-Za-z]+\.[A-Z][A-Za-z]+)""")]
     private static partial Regex ErrorCode();
 }
