@@ -60,9 +60,9 @@ public static class SlippingCommitmentRule
     {
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(context);
-        var commitments = context.Facts.Commitments;
         var today = context.Today.DayNumber;
-        if (!commitments.Any(c => today - c.DueDate.DayNumber >= 1))
+        var overdue = Overdue(context.Facts.Commitments, today);
+        if (overdue.Length == 0)
         {
             return [];
         }
@@ -72,34 +72,21 @@ public static class SlippingCommitmentRule
         var highAfter = rule.Settings.ContainsKey("highAfterDays") ? rule.Days("highAfterDays") : (int?)null;
 
         // Decided on the levels as cited (one decimal), so the flag's own figures always bear it out.
-        var extremes = RuleContext.Extremes(layer => context.Level(layer) is { } level ? Citation.OneDecimal(level) : null);
-        var findings = new List<Finding>();
-        foreach (var item in commitments.OrderBy(c => c.DueDate).ThenBy(c => c.ActionItemId))
+        var extremes = CitedExtremes(context);
+        (Citation Name, Citation Level, Citation Margin)? strongest = null;
+        var citations = default(CitationBuffer);
+        var findings = new List<Finding>(overdue.Length);
+        foreach (var item in overdue)
         {
             var daysOverdue = today - item.DueDate.DayNumber;
-            if (daysOverdue < 1)
-            {
-                continue;
-            }
-
-            var severity = Severity(rule.Severity, daysOverdue, mediumAfter, highAfter);
-            List<Figure> figures =
-            [
-                new("daysOverdue", daysOverdue),
-                new("dueDate", StalenessRule.AsNumber(item.DueDate)),
-            ];
-            List<Citation> citations =
-            [
-                Citation.Verbatim("title", item.Title),
-                Citation.Date("dueDate", item.DueDate),
-                Citation.Whole("daysOverdue", daysOverdue),
-                Citation.Text("layer", context.LayerName(item.Layer)),
-            ];
-
+            var dueDate = StalenessRule.AsNumber(item.DueDate);
+            var cited = 4;
+            Figure[] figures;
             LocalizedText template;
             if (context.Level(item.Layer) is not { } unrounded || extremes is not { } known)
             {
                 template = rule.Cases[NotAssessedCase];
+                figures = [new("daysOverdue", daysOverdue), new("dueDate", dueDate)];
             }
             else
             {
@@ -112,28 +99,111 @@ public static class SlippingCommitmentRule
                 }
 
                 template = weakest ? rule.Explanation : rule.Cases[LaggingCase];
-                figures.AddRange([new("layerLevel", level), new("strongestLevel", known.High), new("gapLevels", gap)]);
-                citations.AddRange(
+                figures =
                 [
-                    Citation.Number("layerLevel", level),
+                    new("daysOverdue", daysOverdue), new("dueDate", dueDate),
+                    new("layerLevel", level), new("strongestLevel", known.High), new("gapLevels", gap),
+                ];
+
+                // The same for every item of the agency: worked out once.
+                var (name, high, marginCited) = strongest ??= (
                     Citation.Text("strongest", context.LayerName(known.Highest)),
                     Citation.Number("strongestLevel", known.High),
-                    Citation.Number("gapLevels", gap),
-                    Citation.Number("marginLevels", margin),
-                ]);
+                    Citation.Number("marginLevels", margin));
+                citations[4] = name;
+                citations[5] = high;
+                citations[6] = marginCited;
+                citations[7] = Citation.Number("layerLevel", level);
+                citations[8] = Citation.Number("gapLevels", gap);
+                cited = 9;
             }
 
+            citations[0] = Citation.Verbatim("title", item.Title);
+            citations[1] = Citation.Date("dueDate", item.DueDate);
+            citations[2] = Citation.Whole("daysOverdue", daysOverdue);
+            citations[3] = Citation.Text("layer", context.LayerName(item.Layer));
             findings.Add(new Finding(
                 rule.Id,
                 rule.Kind,
                 item.ActionItemId.ToString("D"),
-                severity,
+                Severity(rule.Severity, daysOverdue, mediumAfter, highAfter),
                 [item.Layer],
                 figures,
-                Citation.Fill(template, [.. citations])));
+                Citation.Fill(template, ((ReadOnlySpan<Citation>)citations)[..cited])));
         }
 
         return findings;
+    }
+
+    /// <summary>
+    /// The strongest and the weakest assessed layer by their levels as cited (one decimal; on a tie the first in framework
+    /// order), as <see cref="RuleContext.Extremes"/> finds them, without a delegate per agency; null when none is assessed.
+    /// </summary>
+    private static LayerExtremes? CitedExtremes(RuleContext context)
+    {
+        LayerExtremes? found = null;
+        foreach (var layer in Layers.All)
+        {
+            if (context.Level(layer) is not { } unrounded)
+            {
+                continue;
+            }
+
+            var level = Citation.OneDecimal(unrounded);
+            var f = found ?? new LayerExtremes(layer, level, layer, level);
+            if (level > f.High)
+            {
+                f = f with { Highest = layer, High = level };
+            }
+
+            if (level < f.Low)
+            {
+                f = f with { Lowest = layer, Low = level };
+            }
+
+            found = f;
+        }
+
+        return found;
+    }
+
+    /// <summary>Room for the nine citations of one finding, on the stack.</summary>
+    [System.Runtime.CompilerServices.InlineArray(9)]
+    private struct CitationBuffer
+    {
+        private Citation _first;
+    }
+
+    /// <summary>The commitments at least one day past their due date, the longest overdue first (then by id).</summary>
+    private static Commitment[] Overdue(IReadOnlyList<Commitment> commitments, int today)
+    {
+        var count = 0;
+        for (var i = 0; i < commitments.Count; i++)
+        {
+            count += today - commitments[i].DueDate.DayNumber >= 1 ? 1 : 0;
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var overdue = new Commitment[count];
+        count = 0;
+        for (var i = 0; i < commitments.Count; i++)
+        {
+            if (today - commitments[i].DueDate.DayNumber >= 1)
+            {
+                overdue[count++] = commitments[i];
+            }
+        }
+
+        if (overdue.Length > 1)
+        {
+            Array.Sort(overdue, static (a, b) => a.DueDate != b.DueDate ? a.DueDate.CompareTo(b.DueDate) : a.ActionItemId.CompareTo(b.ActionItemId));
+        }
+
+        return overdue;
     }
 
     private static FlagSeverity Severity(FlagSeverity floor, int daysOverdue, int? mediumAfter, int? highAfter)

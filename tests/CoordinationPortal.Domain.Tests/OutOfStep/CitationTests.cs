@@ -23,6 +23,28 @@ public sealed class CitationTests
         Assert.Equal(new LocalizedText("{ a } {} {x-y} {missing} {n", "77"), text);
     }
 
+    [Fact]
+    public void a_cited_value_is_never_read_for_placeholders()
+    {
+        // User text (an action item's title) may hold braces: it is copied as it is, not filled in again.
+        var text = Citation.Fill(
+            new LocalizedText("\"{title}\" on {layer}", "{layer} पर \"{title}\""),
+            Citation.Verbatim("title", "{layer} {title} {{n}}"),
+            Citation.Text("layer", new LocalizedText("Data", "डेटा")));
+
+        Assert.Equal(new LocalizedText("\"{layer} {title} {{n}}\" on Data", "डेटा पर \"{layer} {title} {{n}}\""), text);
+    }
+
+    [Fact]
+    public void a_long_text_is_filled_whole()
+    {
+        var long1 = new string('x', 700);
+        var text = Citation.Fill(new LocalizedText("{a}-" + long1 + "-{a}", "{a}"), Citation.Verbatim("a", new string('y', 400)));
+
+        Assert.Equal(new string('y', 400) + "-" + long1 + "-" + new string('y', 400), text.En);
+        Assert.Equal(new string('y', 400), text.Hi);
+    }
+
     [Theory]
     [InlineData(3.25, "3.3", 3.3)]
     [InlineData(3.249999, "3.2", 3.2)]
