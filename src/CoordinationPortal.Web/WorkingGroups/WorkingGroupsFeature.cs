@@ -16,6 +16,8 @@ public sealed class WorkingGroupsFeature : IPortalFeature
         setup.Services.AddScoped<WorkingGroupHandler>();
         setup.Services.AddScoped<WorkingGroupQueries>();
         setup.Services.AddScoped<GroupReaders>();
+        setup.Services.AddScoped<WorkingGroupApi.BodyReader>();
+        setup.Services.AddScoped<WorkingGroupApi.AccessGate>();
     }
 
     public void ConfigureStore(StoreOptions options, IServiceProvider services)
@@ -34,4 +36,6 @@ public sealed class WorkingGroupsFeature : IPortalFeature
             typeof(ActionItemProposalDismissed),
         ]);
     }
+
+    public void MapRoutes(WebApplication app) => app.MapWorkingGroupApi();
 }
