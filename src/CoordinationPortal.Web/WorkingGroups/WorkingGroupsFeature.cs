@@ -24,6 +24,8 @@ public sealed class WorkingGroupsFeature : IPortalFeature
         setup.Services.AddSingleton<ActionItemProposalTrigger>();
         setup.Services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<ActionItemProposalTrigger>());
         setup.Services.AddHostedService<ActionItemProposalWorker>();
+        setup.Services.AddScoped<WorkingGroupApi.BodyReader>();
+        setup.Services.AddScoped<WorkingGroupApi.AccessGate>();
     }
 
     public void ScheduleJobs(IRecurringJobManager jobs) =>
@@ -45,4 +47,6 @@ public sealed class WorkingGroupsFeature : IPortalFeature
             typeof(ActionItemProposalDismissed),
         ]);
     }
+
+    public void MapRoutes(WebApplication app) => app.MapWorkingGroupApi();
 }
