@@ -506,9 +506,9 @@ public static partial class DemoWorkingGroups
             var lateFits = dueAt.AddDays(45) < _now;
             return roll switch
             {
-                < 0.66 => Fate.DoneOnTime,
-                < 0.88 when lateFits => Fate.DoneLate,
-                < 0.88 => Fate.DoneOnTime,
+                < 0.70 => Fate.DoneOnTime,
+                < 0.93 when lateFits => Fate.DoneLate,
+                < 0.93 => Fate.DoneOnTime,
                 _ => Fate.Dropped,
             };
         }
@@ -531,7 +531,7 @@ public static partial class DemoWorkingGroups
                     var item = _items.First(i => i.Id == a.ActionItemId);
                     var overdue = Day(startsAt).DayNumber - item.DueDate.DayNumber;
                     var state = overdue > 0 ? $"**pending, {overdue.ToString(invariant)} days past its due date**" : "in progress, within its due date";
-                    return $"- {item.Title} ({AgencyName(item.AgencyId)}, due {item.DueDate.ToString("d MMM yyyy", invariant)}): {state}.";
+                    return $"- {item.Title} ({AgencyName(item.AgencyId)}, due {item.DueDate.ToString("d MMMM yyyy", invariant)}): {state}.";
                 }));
             var discussion = string.Join("\n\n", _seed.Agenda.Skip((2 * n) % _seed.Agenda.Count).Take(1)
                 .Concat(_seed.Agenda.Skip(((2 * n) + 1) % _seed.Agenda.Count).Take(1))
