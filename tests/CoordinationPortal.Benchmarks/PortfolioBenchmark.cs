@@ -91,8 +91,8 @@ internal static partial class PortfolioBenchmark
         }
     }
 
-    /// <summary>Times one request from send until the whole body has been read.</summary>
-    private static async Task TimeAsync(
+    /// <summary>Times one request from send until the whole body has been read (the working-group benchmark times the same way).</summary>
+    internal static async Task TimeAsync(
         HttpClient client, string path, HttpStatusCode expected, string mediaType, LatencyRecorder? recorder, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();

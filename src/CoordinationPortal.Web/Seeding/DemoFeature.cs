@@ -25,13 +25,20 @@ public sealed class DemoFeature : IPortalFeature
         if (configuration.GetValue("Seed:Demo", services.GetRequiredService<PortalDatabaseInfo>().Embedded))
         {
             await using var scope = services.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct))
+            var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+            var evaluator = scope.ServiceProvider.GetRequiredService<FlagEvaluator>();
+            if (seeded.Agencies)
             {
                 // Mark overdue demo scorecards now rather than at the first nightly run; give the demo's flags the history
-                // its generated scorecards imply (month by month), then flag the agencies out of step today.
+                // its generated scorecards (and the working groups' action items, seeded before this) imply, month by
+                // month; then flag the agencies out of step today.
                 await scope.ServiceProvider.GetRequiredService<StaleScorecardJob>().RunAsync(ct);
-                var evaluator = scope.ServiceProvider.GetRequiredService<FlagEvaluator>();
                 await evaluator.ReplayAsync(DemoSeeder.MonthEnds(services.GetRequiredService<PortalClock>()), ct);
+                await evaluator.EvaluateAllAsync(ct);
+            }
+            else if (seeded.WorkingGroups)
+            {
+                // A demo portal seeded before working groups existed: its new action items may make flags today.
                 await evaluator.EvaluateAllAsync(ct);
             }
         }

@@ -10,6 +10,8 @@ using Npgsql;
 
 namespace CoordinationPortal.Web.Seeding;
 
+/// <summary>What a demo seed loaded: the agencies (a fresh portfolio) and the working groups.</summary>
+public sealed record DemoSeedResult(bool Agencies, bool WorkingGroups);
 
 /// <summary>
 /// Loads the demo portfolio on first start of the embedded default (or when <c>Seed:Demo</c> is true): agencies with
@@ -22,6 +24,7 @@ public sealed partial class DemoSeeder(
     IConfiguration configuration,
     NpgsqlDataSource dataSource,
     TimeProvider time,
+    PortalClock clock,
     ILogger<DemoSeeder> logger)
 {
     public static IReadOnlyList<DemoAccount> Accounts => DemoAccounts.All;
@@ -43,14 +46,19 @@ public sealed partial class DemoSeeder(
         })];
     }
 
-    /// <summary>Returns true when it loaded the demo agencies (an empty portfolio), false when they were there.</summary>
-    public async Task<bool> SeedAsync(CancellationToken ct)
+    /// <summary>
+    /// Loads what is missing: the accounts, the agencies (into an empty portfolio), then the working groups (when there are
+    /// none; after the agencies, whose current layers they read). Says which of the two it loaded.
+    /// </summary>
+    public async Task<DemoSeedResult> SeedAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using (await AdvisoryLocks.HoldAsync(connection, AdvisoryLocks.DemoSeed, ct))
         {
             await SeedAccountsAsync();
-            return await SeedAgenciesAsync(ct);
+            var agencies = await SeedAgenciesAsync(ct);
+            var groups = await DemoWorkingGroups.SeedAsync(store, framework, clock, FrameworkFeature.SeedDataDirectory(configuration), logger, ct);
+            return new DemoSeedResult(agencies, groups > 0);
         }
     }
 
