@@ -120,6 +120,9 @@ public static class WorkingGroupApi
     public const int DefaultLimit = 200;
     public const int MaxLimit = 1000;
 
+    /// <summary>How many action items the group's own answer carries; the action-items route has them all.</summary>
+    public const int GroupItemsPreview = 50;
+
     public static IEndpointRouteBuilder MapWorkingGroupApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.View).WithTags("Working groups");
@@ -190,7 +193,9 @@ public static class WorkingGroupApi
                 [.. view.Initiatives.Select(i => new InitiativeDto(
                     i.Initiative.Id, i.Initiative.Title, i.Initiative.Layers, i.Initiative.TargetLevel, i.Initiative.Deadline, i.AgenciesAtTarget, i.Agencies))],
                 all ? view.Counts : null,
-                all ? [.. view.Items.Select(i => ToDto(i, today))] : null,
+                // The first items only (open first, oldest due first): the counts say how many there are, and
+                // GET …/action-items pages through all of them with filters. A group of 2,000 items stays a small answer.
+                all ? [.. view.Items.Take(GroupItemsPreview).Select(i => ToDto(i, today))] : null,
                 all ? [.. view.Flags.Select(f => new FlagBriefDto(f.Id, f.AgencyId, f.RuleId, f.Kind, f.Severity, f.Status, f.Explanation))] : null));
         });
 
