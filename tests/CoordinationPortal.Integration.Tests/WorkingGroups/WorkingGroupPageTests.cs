@@ -244,14 +244,18 @@ public sealed partial class WorkingGroupPageTests(PortalFixture portal)
         [
             F("Input.Title", "Quarterly review"), F("Input.StartsAt", start.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture)),
             F("Input.EndsAt", start.AddHours(2).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture)), F("Input.Rows", "6"),
-            F("Input.Agenda[0].Title", "Compute pooling"), F("Input.Agenda[0].DurationMinutes", "30"),
-            .. EmptyRows(1, 3), F("Input.Agenda[4].Title", "Data sharing"), F("Input.Agenda[4].DurationMinutes", "20"), .. EmptyRows(5, 5),
+            F("Input.Agenda[0].Title", "Compute pooling"), F("Input.Agenda[0].DurationMinutes", "30"), F("Input.Agenda[0].Presenter", "Dr. Rao"),
+            F("Input.Agenda[0].AgencyId", Demo.LedAgency.ToString()), F("Input.Agenda[0].Layer", nameof(Layer.Compute)),
+            .. EmptyRows(1, 3), F("Input.Agenda[4].Title", "Data sharing"), F("Input.Agenda[4].DurationMinutes", "20"), F("Input.Agenda[4].Presenter", ""),
+            F("Input.Agenda[4].AgencyId", ""), F("Input.Agenda[4].Layer", ""), .. EmptyRows(5, 5),
         ]);
         Assert.True(posted.Status == HttpStatusCode.Redirect, $"{posted.Status}: {posted.Html[..Math.Min(800, posted.Html.Length)]}");
         var path = posted.Location!;
         var page = await PageAsync(chair, path);
         var agenda = Part(page, "agenda", "ol");
         Assert.Contains("Compute pooling", agenda, StringComparison.Ordinal);
+        Assert.Contains("> · Ministry of Health and Family Welfare</span>", agenda, StringComparison.Ordinal); // chosen in the row
+        Assert.Contains("> · Compute</span>", agenda, StringComparison.Ordinal);
         Assert.Contains("Data sharing", agenda, StringComparison.Ordinal);
         Assert.Contains($"href=\"/action-items/{open}\"", agenda, StringComparison.Ordinal); // carried forward, linked
         Assert.Contains("Carried forward", agenda, StringComparison.Ordinal);
@@ -351,7 +355,11 @@ public sealed partial class WorkingGroupPageTests(PortalFixture portal)
 
     /// <summary>Agenda rows left empty, as a browser sends them (every row of the form, typed in or not).</summary>
     private static IEnumerable<KeyValuePair<string, string>> EmptyRows(int from, int to) =>
-        Enumerable.Range(from, to - from + 1).SelectMany(i => new[] { F($"Input.Agenda[{i}].Title", ""), F($"Input.Agenda[{i}].DurationMinutes", "") });
+        Enumerable.Range(from, to - from + 1).SelectMany(i => new[]
+        {
+            F($"Input.Agenda[{i}].Title", ""), F($"Input.Agenda[{i}].DurationMinutes", ""), F($"Input.Agenda[{i}].Presenter", ""),
+            F($"Input.Agenda[{i}].AgencyId", ""), F($"Input.Agenda[{i}].Layer", ""),
+        });
 
     private static async Task<string> HindiAsync(HttpClient client, string path)
     {

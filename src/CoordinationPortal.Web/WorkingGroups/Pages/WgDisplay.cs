@@ -34,6 +34,12 @@ public static class WgDisplay
 
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// An id chosen in a form's drop-down, or null for "none" (or anything else). Form models carry these as text: an
+    /// empty choice then maps to nothing instead of failing the whole row it is in.
+    /// </summary>
+    public static Guid? Id(string? value) => Guid.TryParse(value, out var id) ? id : null;
+
     /// <summary>A date typed in an &lt;input type="date"&gt;, or null.</summary>
     public static DateOnly? ParseDay(string? value) =>
         DateOnly.TryParseExact(value?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
