@@ -53,6 +53,10 @@ public sealed record GroupView(
 /// <summary>A session with its group, and the decisions and action items taken in it.</summary>
 public sealed record SessionView(GroupSession Session, WorkingGroup Group, GroupAccess Access, IReadOnlyList<LoggedDecision> Decisions, IReadOnlyList<ActionItem> Items);
 
+/// <summary>A group with what the reader may do in it, its member agencies and its sessions (newest first): what a form page needs, without the items.</summary>
+public sealed record GroupForm(
+    WorkingGroup Group, GroupAccess Access, IReadOnlyList<AgencySummary> Members, IReadOnlyList<GroupSession> Sessions, IReadOnlyList<Flag> OpenFlags);
+
 /// <summary>An action item with its group and whether the reader may change it.</summary>
 public sealed record ActionItemView(ActionItem Item, WorkingGroup Group, GroupAccess Access, bool MayUpdate);
 
@@ -165,6 +169,27 @@ public sealed class WorkingGroupQueries(IQuerySession session, PortalClock clock
 
         var access = GroupAccess.For(group, reader);
         return new ActionItemView(item, group, access, access.MayUpdate(item, reader));
+    }
+
+    /// <summary>
+    /// The group, the reader's access, the member agencies (by name) and the sessions, for the form pages; with
+    /// <paramref name="withFlags"/> also the member agencies' open flags. Null when there is no such group.
+    /// </summary>
+    public async Task<GroupForm?> GroupFormAsync(Guid groupId, Reader reader, bool withFlags, CancellationToken ct)
+    {
+        var group = await session.LoadAsync<WorkingGroup>(groupId, ct);
+        if (group is null)
+        {
+            return null;
+        }
+
+        var members = await session.LoadManyAsync<AgencySummary>(ct, group.MemberAgencies.ToArray());
+        var sessions = await session.Query<GroupSession>().Where(s => s.GroupId == groupId).OrderByDescending(s => s.StartsAt).ToListAsync(ct);
+        var ids = group.MemberAgencies.ToArray();
+        IReadOnlyList<Flag> flags = withFlags && ids.Length > 0
+            ? await session.Query<Flag>().Where(f => f.AgencyId.IsOneOf(ids) && f.Status != FlagStatus.Resolved).ToListAsync(ct)
+            : [];
+        return new GroupForm(group, GroupAccess.For(group, reader), [.. members.OrderBy(a => a.Name, StringComparer.CurrentCulture)], sessions, flags);
     }
 
     /// <summary>The action items an agency owns (for its page), open first; each with whether the reader may see it.</summary>
