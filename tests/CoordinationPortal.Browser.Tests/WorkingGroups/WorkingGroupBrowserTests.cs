@@ -81,13 +81,22 @@ public sealed partial class WorkingGroupBrowserTests(BrowserFixture fixture)
         await chair.GetByRole(AriaRole.Link, new() { Name = "Record an action item" }).ClickAsync();
         await chair.GetByLabel("Action item", new() { Exact = true }).FillAsync("Publish the catalogue's first release");
         await chair.GetByLabel("Owner agency").SelectOptionAsync(HealthMinistry.ToString());
-        await chair.GetByLabel("Layer", new() { Exact = true }).SelectOptionAsync(nameof(Layer.Data));
+        // On the ministry's weakest layer, so that an overdue item there is a slipping commitment.
+        var weakest = await WeakestLayerAsync(HealthMinistry);
+        await chair.GetByLabel("Layer", new() { Exact = true }).SelectOptionAsync(weakest.ToString());
         await chair.GetByLabel("Due date").FillAsync(Clock.Today.AddDays(-5).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         await chair.GetByRole(AriaRole.Button, new() { Name = "Record the action item" }).ClickAsync();
         await Assertions.Expect(chair).ToHaveURLAsync(new Regex("/action-items/[0-9a-f-]{36}$"));
         var itemUrl = chair.Url;
+        var itemPath = new Uri(itemUrl).AbsolutePath;
         await Assertions.Expect(chair.GetByTestId("item-overdue")).ToHaveTextAsync("5 days overdue");
         await Assertions.Expect(chair.GetByTestId("item-status")).ToHaveTextAsync("Open");
+
+        // Overdue on the weakest layer: the out-of-step board shows a slipping-commitment flag linked to the item.
+        var board = $"/flags?agency={HealthMinistry}&rule=slipping-commitment";
+        await UntilAsync(chair, board, p => p.Locator($"a[href='{itemPath}']"), present: true);
+        var flagRow = chair.GetByTestId("flag-board").Locator("tbody tr", new() { Has = chair.Locator($"a[href='{itemPath}']") });
+        await Assertions.Expect(flagRow).ToContainTextAsync("Publish the catalogue's first release");
 
         // Minutes drafted and approved (after a confirmation); the session lists what was taken in it.
         await chair.GotoAsync(sessionUrl);
@@ -127,7 +136,38 @@ public sealed partial class WorkingGroupBrowserTests(BrowserFixture fixture)
         await Assertions.Expect(lead.GetByTestId("no-items")).ToBeVisibleAsync();
         await lead.GotoAsync($"/working-groups/{groupId}?status=done");
         await Assertions.Expect(lead.GetByTestId("item-table").Locator("tbody tr")).ToHaveAttributeAsync("data-status", "Done");
-        // The lead adds here, once the slipping-commitment rule is merged: the flag raised while overdue, resolved when done.
+
+        // Done resolves the slipping-commitment flag: it leaves the board of open flags.
+        await UntilAsync(lead, board, p => p.Locator($"a[href='{itemPath}']"), present: false);
+    }
+
+    /// <summary>The agency's weakest layer now (the first in framework order on a tie), as the rule picks it.</summary>
+    private async Task<Layer> WeakestLayerAsync(Guid agencyId)
+    {
+        await using var session = fixture.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+        var agency = await session.LoadAsync<CoordinationPortal.Web.Agencies.AgencySummary>(agencyId) ?? throw new InvalidOperationException("No such agency.");
+        var scores = agency.LayerScores();
+        return Layers.All.Where(l => scores[l] is not null).MinBy(l => scores[l]!.Value);
+    }
+
+    /// <summary>
+    /// Reloads <paramref name="path"/> until what <paramref name="find"/> locates is there (or gone): flags are evaluated
+    /// in the background after the change that causes them commits. Fails after 30 s.
+    /// </summary>
+    private static async Task UntilAsync(IPage page, string path, Func<IPage, ILocator> find, bool present)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await page.GotoAsync(path);
+            if (await find(page).CountAsync() > 0 == present)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{path}: the element was {(present ? "never shown" : "still shown")} after 30 s.");
+            await Task.Delay(500);
+        }
     }
 
     [Fact]
