@@ -54,6 +54,14 @@ public sealed record ActionItemRequest(
 
 public sealed record StatusRequest(string? Status, string? Note, long? ExpectedVersion);
 
+public sealed record ReviewRequest(string? Note, DateOnly? NextReviewOn, long? ExpectedVersion);
+
+public sealed record InitiativeRequest(TextRequest? Title, IReadOnlyList<string>? Layers, double? TargetLevel, DateOnly? Deadline, long? ExpectedVersion);
+
+public sealed record RescheduleRequest(DateOnly? DueDate, string? Reason, long? ExpectedVersion);
+
+public sealed record DismissRequest(string? Note, long? ExpectedVersion);
+
 // Responses: plain records of what the reader may see. Null lists mean "not yours to see", not "none".
 
 public sealed record CreatedDto(Guid Id, long Version);
@@ -130,6 +138,7 @@ public static class WorkingGroupApi
         MapSessions(api);
         MapDecisions(api);
         MapActionItems(api);
+        MapFollowUps(api);
         return app;
     }
 
@@ -602,6 +611,104 @@ public static class WorkingGroupApi
             }
 
             var outcome = await handler.ActOnActionItemAsync(http.User, new ChangeActionStatus(id, status!.Value, request.Note, "", default), request.ExpectedVersion, ct);
+            return ToResult(outcome, text, "ActionItem.NotFound", a => Results.Ok(new ChangedDto(id, a.Version)));
+        }).DisableAntiforgery();
+    }
+
+    /// <summary>Following up: reviewing a decision, launching an initiative, a new due date, dismissing a proposal.</summary>
+    private static void MapFollowUps(RouteGroupBuilder api)
+    {
+        api.MapPost("/working-groups/{id:guid}/decisions/{number:int}/review", async (Guid id, int number, HttpContext http, WorkingGroupHandler handler,
+            BodyReader json, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        {
+            var (request, bad) = await json.ReadAsync<ReviewRequest>(http, ct);
+            if (request is null)
+            {
+                return bad!;
+            }
+
+            // The runner refuses who may not act (403) or what does not exist (404) before the decider words any input error.
+            var outcome = await handler.ActOnGroupAsync(http.User, new ReviewDecision(id, number, request.Note ?? "", request.NextReviewOn, "", default), request.ExpectedVersion, ct);
+            return ToResult(outcome, text, "WorkingGroup.NotFound", a => Results.Ok(new ChangedDto(id, a.Version)));
+        }).DisableAntiforgery();
+
+        api.MapPost("/working-groups/{id:guid}/initiatives", async (Guid id, HttpContext http, WorkingGroupHandler handler, AccessGate gate, BodyReader json,
+            IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        {
+            var (request, bad) = await json.ReadAsync<InitiativeRequest>(http, ct);
+            if (request is null)
+            {
+                return bad!;
+            }
+
+            var errors = new Errors(text);
+            var layers = new List<Layer>();
+            for (var i = 0; i < (request.Layers?.Count ?? 0); i++)
+            {
+                if (errors.Enum<Layer>(request.Layers![i], $"layers[{i}]", required: true) is { } layer)
+                {
+                    layers.Add(layer);
+                }
+            }
+
+            if (request.Deadline is null)
+            {
+                errors.Add("deadline", "WgApi.Value.Required");
+            }
+
+            if (request.TargetLevel is null)
+            {
+                errors.Add("targetLevel", "WgApi.Value.Required");
+            }
+
+            if (errors.Any)
+            {
+                return await gate.GroupAsync(http, id, ct) ?? errors.Result();
+            }
+
+            var initiative = Guid.NewGuid();
+            var outcome = await handler.ActOnGroupAsync(
+                http.User, new LaunchInitiative(id, initiative, Text(request.Title), layers, request.TargetLevel!.Value, request.Deadline!.Value, "", default),
+                request.ExpectedVersion, ct);
+            return ToResult(outcome, text, "WorkingGroup.NotFound", a => Results.Created($"/api/v1/working-groups/{id}", new CreatedDto(initiative, a.Version)));
+        }).DisableAntiforgery();
+
+        api.MapPost("/action-items/{id:guid}/due-date", async (Guid id, HttpContext http, WorkingGroupHandler handler, AccessGate gate, BodyReader json,
+            IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        {
+            var (request, bad) = await json.ReadAsync<RescheduleRequest>(http, ct);
+            if (request is null)
+            {
+                return bad!;
+            }
+
+            var errors = new Errors(text);
+            if (request.DueDate is null)
+            {
+                errors.Add("dueDate", "WgApi.Value.Required");
+            }
+
+            errors.RequireVersion(request.ExpectedVersion);
+            if (errors.Any)
+            {
+                return await gate.ActionItemAsync(http, id, ct) ?? errors.Result();
+            }
+
+            var outcome = await handler.ActOnActionItemAsync(
+                http.User, new RescheduleActionItem(id, request.DueDate!.Value, request.Reason ?? "", "", default), request.ExpectedVersion, ct);
+            return ToResult(outcome, text, "ActionItem.NotFound", a => Results.Ok(new ChangedDto(id, a.Version)));
+        }).DisableAntiforgery();
+
+        api.MapPost("/action-items/{id:guid}/proposal/dismiss", async (Guid id, HttpContext http, WorkingGroupHandler handler, BodyReader json,
+            IStringLocalizer<SharedResource> text, CancellationToken ct) =>
+        {
+            var (request, bad) = await json.ReadAsync<DismissRequest>(http, ct);
+            if (request is null)
+            {
+                return bad!;
+            }
+
+            var outcome = await handler.ActOnActionItemAsync(http.User, new DismissProposal(id, request.Note, "", default), request.ExpectedVersion, ct);
             return ToResult(outcome, text, "ActionItem.NotFound", a => Results.Ok(new ChangedDto(id, a.Version)));
         }).DisableAntiforgery();
     }

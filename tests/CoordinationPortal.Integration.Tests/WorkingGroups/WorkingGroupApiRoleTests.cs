@@ -34,6 +34,8 @@ public sealed class WorkingGroupApiRoleTests(PortalFixture portal)
         "POST /api/v1/sessions/{id:guid}/minutes/amendments", "GET /api/v1/working-groups/{id:guid}/decisions",
         "POST /api/v1/working-groups/{id:guid}/decisions", "GET /api/v1/working-groups/{id:guid}/action-items",
         "POST /api/v1/working-groups/{id:guid}/action-items", "GET /api/v1/action-items/{id:guid}", "POST /api/v1/action-items/{id:guid}/status",
+        "POST /api/v1/working-groups/{id:guid}/decisions/{number:int}/review", "POST /api/v1/working-groups/{id:guid}/initiatives",
+        "POST /api/v1/action-items/{id:guid}/due-date", "POST /api/v1/action-items/{id:guid}/proposal/dismiss",
     ];
 
     [Fact]
@@ -184,6 +186,71 @@ public sealed class WorkingGroupApiRoleTests(PortalFixture portal)
         {
             var item = await cast.NewActionItemAsync(group, cast.AgencyA);
             return new Call(HttpMethod.Post, $"/api/v1/action-items/{item}/status", new { status = "in-progress", expectedVersion = 1 });
+        }, [.. Managers, "member-lead"], HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task reviewing_a_decision_and_launching_an_initiative_are_for_the_groups_managers()
+    {
+        var cast = await ForAsync(portal);
+        var group = await cast.NewGroupAsync();
+
+        await CheckAsync(cast, async () =>
+        {
+            var recorded = await ExpectAsync(cast.Chair.PostAsJsonAsync($"/api/v1/working-groups/{group}/decisions", new
+            {
+                text = new { en = "Pool GPU capacity across ministries.", hi = "मंत्रालयों में जीपीयू क्षमता साझा करें।" },
+                basis = "consensus",
+                reviewOn = cast.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            }), HttpStatusCode.Created);
+            var number = recorded.GetProperty("number").GetInt32();
+            return new Call(HttpMethod.Post, $"/api/v1/working-groups/{group}/decisions/{number}/review", new { note = "Still right; the pool is in use." });
+        }, Managers, HttpStatusCode.OK);
+
+        await CheckAsync(cast, () => Task.FromResult(new Call(HttpMethod.Post, $"/api/v1/working-groups/{group}/initiatives", new
+        {
+            title = new { en = "Data at level 3 by next year", hi = "अगले वर्ष तक डेटा स्तर 3 पर" },
+            layers = (string[])["data"],
+            targetLevel = 3,
+            deadline = cast.Today.AddDays(365).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        })), Managers, HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task a_new_due_date_and_dismissing_a_proposal_are_for_the_managers_and_the_owner_agencys_leads()
+    {
+        var cast = await ForAsync(portal);
+        var group = await cast.NewGroupAsync();
+
+        await CheckAsync(cast, async () =>
+        {
+            var item = await cast.NewActionItemAsync(group, cast.AgencyA);
+            return new Call(HttpMethod.Post, $"/api/v1/action-items/{item}/due-date", new
+            {
+                dueDate = cast.Today.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                reason = "The vendor needs another month.",
+                expectedVersion = 1,
+            });
+        }, [.. Managers, "member-lead"], HttpStatusCode.OK);
+
+        await CheckAsync(cast, async () =>
+        {
+            // An item with a target, which the portal has proposed as done (as it does when the target level is reached).
+            var created = await ExpectAsync(cast.Chair.PostAsJsonAsync($"/api/v1/working-groups/{group}/action-items", new
+            {
+                agencyId = cast.AgencyA,
+                layer = "data",
+                title = "Reach level 3 on data quality",
+                dueDate = cast.Today.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                indicatorId = "data.quality-management",
+                targetLevel = 3,
+            }), HttpStatusCode.Created);
+            var item = created.GetProperty("id").GetGuid();
+            await using var scope = portal.Factory.Services.CreateAsyncScope();
+            var proposed = await scope.ServiceProvider.GetRequiredService<CoordinationPortal.Web.WorkingGroups.WorkingGroupHandler>()
+                .ProposeDoneAsync(item, CoordinationPortal.Domain.WorkingGroups.ProposalReason.TargetReached, DateTimeOffset.UtcNow, CancellationToken.None);
+            Assert.IsType<CoordinationPortal.Web.Kernel.Commands.CommandOutcome.Accepted>(proposed);
+            return new Call(HttpMethod.Post, $"/api/v1/action-items/{item}/proposal/dismiss", new { note = "The new level is not reviewed yet." });
         }, [.. Managers, "member-lead"], HttpStatusCode.OK);
     }
 
