@@ -284,16 +284,8 @@ public static class WorkingGroupApi
             }
 
             var errors = new Errors(text);
-            if (request.StartsAt is null)
-            {
-                errors.Add("startsAt", "WgApi.Value.Required");
-            }
-
-            if (request.EndsAt is null)
-            {
-                errors.Add("endsAt", "WgApi.Value.Required");
-            }
-
+            errors.Require(request.StartsAt, "startsAt");
+            errors.Require(request.EndsAt, "endsAt");
             var agenda = Agenda(request.Agenda, errors);
             if (errors.Any)
             {
@@ -449,14 +441,7 @@ public static class WorkingGroupApi
 
             var errors = new Errors(text);
             var basis = errors.Enum<DecisionBasis>(request.Basis, "basis", required: true);
-            var layers = new List<Layer>();
-            for (var i = 0; i < (request.Layers?.Count ?? 0); i++)
-            {
-                if (errors.Enum<Layer>(request.Layers![i], $"layers[{i}]", required: true) is { } layer)
-                {
-                    layers.Add(layer);
-                }
-            }
+            var layers = errors.Enums<Layer>(request.Layers, "layers");
 
             var counts = new List<VoteCount>();
             for (var i = 0; i < (request.Counts?.Count ?? 0); i++)
@@ -540,16 +525,8 @@ public static class WorkingGroupApi
 
             var errors = new Errors(text);
             var layer = errors.Enum<Layer>(request.Layer, "layer", required: true);
-            if (request.AgencyId is null)
-            {
-                errors.Add("agencyId", "WgApi.Value.Required");
-            }
-
-            if (request.DueDate is null)
-            {
-                errors.Add("dueDate", "WgApi.Value.Required");
-            }
-
+            errors.Require(request.AgencyId, "agencyId");
+            errors.Require(request.DueDate, "dueDate");
             ActionTarget? target = null;
             if (!string.IsNullOrWhiteSpace(request.IndicatorId) || request.TargetLevel is not null)
             {
@@ -642,25 +619,10 @@ public static class WorkingGroupApi
             }
 
             var errors = new Errors(text);
-            var layers = new List<Layer>();
-            for (var i = 0; i < (request.Layers?.Count ?? 0); i++)
-            {
-                if (errors.Enum<Layer>(request.Layers![i], $"layers[{i}]", required: true) is { } layer)
-                {
-                    layers.Add(layer);
-                }
-            }
+            var layers = errors.Enums<Layer>(request.Layers, "layers");
 
-            if (request.Deadline is null)
-            {
-                errors.Add("deadline", "WgApi.Value.Required");
-            }
-
-            if (request.TargetLevel is null)
-            {
-                errors.Add("targetLevel", "WgApi.Value.Required");
-            }
-
+            errors.Require(request.Deadline, "deadline");
+            errors.Require(request.TargetLevel, "targetLevel");
             if (errors.Any)
             {
                 return await gate.GroupAsync(http, id, ct) ?? errors.Result();
@@ -683,11 +645,7 @@ public static class WorkingGroupApi
             }
 
             var errors = new Errors(text);
-            if (request.DueDate is null)
-            {
-                errors.Add("dueDate", "WgApi.Value.Required");
-            }
-
+            errors.Require(request.DueDate, "dueDate");
             errors.RequireVersion(request.ExpectedVersion);
             if (errors.Any)
             {
@@ -814,6 +772,25 @@ public static class WorkingGroupApi
         }
 
         public Errors RequireVersion(long? expectedVersion) => expectedVersion is null ? Add("expectedVersion", "WgApi.ExpectedVersion.Required") : this;
+
+        /// <summary>A value the request must carry: a missing one is an error on its field.</summary>
+        public Errors Require(object? value, string field) => value is null ? Add(field, "WgApi.Value.Required") : this;
+
+        /// <summary>A list of enum names (<c>field[i]</c> names the one at fault); those that read, in order.</summary>
+        public List<T> Enums<T>(IReadOnlyList<string>? values, string field)
+            where T : struct, Enum
+        {
+            var read = new List<T>();
+            for (var i = 0; i < (values?.Count ?? 0); i++)
+            {
+                if (Enum<T>(values![i], $"{field}[{i}]", required: true) is { } value)
+                {
+                    read.Add(value);
+                }
+            }
+
+            return read;
+        }
 
         public IResult Result() => Results.ValidationProblem(_messages.ToDictionary(m => m.Key, m => m.Value.ToArray()));
 
