@@ -54,6 +54,7 @@ internal static class FlagBenchmark
 
             var full = await FullAsync(portal.Services, quick ? 5 : 15, ct);
             var incremental = await IncrementalAsync(portal.Services, quick ? 100 : 400, ct);
+            var slipping = await SlippingFullEvaluation.RunAsync(portal.Services, quick ? 9 : 21, ct);
 
             Report.Line(string.Empty);
             Report.Line("==================================== SUMMARY ====================================");
@@ -65,6 +66,10 @@ internal static class FlagBenchmark
                 $"  incremental evaluation after one assessment: p50 {incremental.Evaluation.P50:0.0} ms, p95 {incremental.Evaluation.P95:0.0} ms " +
                 $"(target p95 <= {IncrementalTargetP95Ms:0} ms: {(incremental.Evaluation.P95 <= IncrementalTargetP95Ms ? "met" : "MISSED")}); " +
                 $"{incremental.Evaluation.P95 / incremental.Baseline.P95:0.00}x the assessment append at p95 ({incremental.Baseline.P95:0.0} ms)"));
+            Report.Line(string.Create(CultureInfo.InvariantCulture,
+                $"  with {slipping.Items:N0} action items (slipping-commitment rule, {slipping.Raised} flags raised): steady p50 {slipping.With.P50:0} ms, " +
+                $"p95 {slipping.With.P95:0} ms; {slipping.Ratio:0.00}x the same evaluation without them at p50 ({slipping.Without.P50:0} ms) " +
+                $"(target <= {SlippingFullEvaluation.TargetRatio:0.00}x: {(slipping.Ratio <= SlippingFullEvaluation.TargetRatio ? "met" : "MISSED")})"));
             Report.Line(string.Create(CultureInfo.InvariantCulture, $"  total run time {total.Elapsed.TotalMinutes:0.0} min"));
             return 0;
         }

@@ -24,6 +24,9 @@ public sealed record ActionItem
     /// <summary>When it was last marked done (null unless <see cref="Status"/> is done).</summary>
     public DateTimeOffset? DoneAt { get; init; }
 
+    /// <summary>When its status last changed (or it was recorded): a store finds what was open at a moment without the history.</summary>
+    public DateTimeOffset LastStatusAt { get; init; }
+
     /// <summary>When it was last closed, done or dropped (null while open): lets a store find what was open at a past moment.</summary>
     public DateTimeOffset? ClosedAt { get; init; }
 
@@ -82,6 +85,7 @@ public sealed record ActionItem
         Status = ActionStatus.Open,
         RecordedBy = e.By,
         RecordedAt = e.At,
+        LastStatusAt = e.At,
         History = [new StatusChange(ActionStatus.Open, null, e.By, e.At)],
     };
 
@@ -99,6 +103,7 @@ public sealed record ActionItem
                 Status = e.Status,
                 DoneAt = e.Status == ActionStatus.Done ? e.At : null,
                 ClosedAt = e.Status is ActionStatus.Done or ActionStatus.Dropped ? e.At : null,
+                LastStatusAt = e.At,
                 DropReason = e.Status == ActionStatus.Dropped ? e.Note : null,
                 Proposal = null,
                 ProposedAt = null,

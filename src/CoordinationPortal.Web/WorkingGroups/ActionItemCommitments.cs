@@ -8,7 +8,8 @@ namespace CoordinationPortal.Web.WorkingGroups;
 /// <summary>
 /// The action items out-of-step evaluation sees as commitments (the slipping-commitment rule): for each agency, the
 /// items it owns that were open at the moment evaluated. One query per batch of agencies: items still open, or closed
-/// after that moment, recorded by then; the status history decides which were open then (a replay of the past).
+/// after that moment, recorded by then; an item whose status changed after the moment (a replay of the past) is
+/// judged by its status history.
 /// </summary>
 public sealed class ActionItemCommitments : ICommitmentSource
 {
@@ -21,7 +22,7 @@ public sealed class ActionItemCommitments : ICommitmentSource
                 && (i.Status == ActionStatus.Open || i.Status == ActionStatus.InProgress || i.ClosedAt > at))
             .ToListAsync(ct);
         return items
-            .Where(i => i.WasOpenAt(at))
+            .Where(i => i.LastStatusAt <= at ? i.IsOpen : i.WasOpenAt(at))
             .GroupBy(i => i.AgencyId)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<Commitment>)[.. g.OrderBy(i => i.DueDate).Select(i => new Commitment(i.Id, i.Title, i.Layer, i.DueDate))]);
     }

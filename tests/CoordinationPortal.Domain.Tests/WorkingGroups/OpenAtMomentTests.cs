@@ -39,6 +39,17 @@ public sealed class OpenAtMomentTests
         Assert.False(item.WasOpenAt(reopened.AddTicks(-1)));
         Assert.True(item.WasOpenAt(reopened));
         Assert.Null(item.ClosedAt);
+        Assert.Equal(reopened, item.LastStatusAt);
+    }
+
+    [Fact]
+    public void the_last_status_change_is_the_recording_until_a_status_changes_and_a_new_due_date_is_not_one()
+    {
+        var id = Guid.Parse("6f9d0c1e-1111-4a4a-9b9b-000000000001");
+        Assert.Equal(Recorded, Item().LastStatusAt);
+        var rescheduled = Item(new ActionItemRescheduled(id, new DateOnly(2026, 5, 1), "Vendor delay", "chair@example.gov.in", Recorded.AddDays(4)));
+        Assert.Equal(Recorded, rescheduled.LastStatusAt);
+        Assert.Equal(new DateOnly(2026, 5, 1), rescheduled.DueDate);
     }
 
     [Fact]
