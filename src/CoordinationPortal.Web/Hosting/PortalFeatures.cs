@@ -1,4 +1,5 @@
 using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.Forum;
 using CoordinationPortal.Web.Framework;
 using CoordinationPortal.Web.Identity;
 using CoordinationPortal.Web.Kernel.Features;
@@ -29,6 +30,7 @@ public static class PortalFeatures
         new OutOfStepFeature(),
         new NotificationsFeature(),
         new WorkingGroupsFeature(),
+        new ForumFeature(),
         // Last: it writes the demo through the features above.
         new DemoFeature(),
     ];

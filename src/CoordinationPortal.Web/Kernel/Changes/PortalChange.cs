@@ -46,6 +46,15 @@ public static class ChangeKinds
     /// <summary>An action item was recorded or changed (status, due date, proposal). Subject: the item; agency: its owner.</summary>
     public const string ActionItem = "action-item";
 
+    /// <summary>A forum poll was opened, voted in, closed, revealed or recorded as a decision. Subject: the poll; no agency.</summary>
+    public const string Poll = "poll";
+
+    /// <summary>What a session's room screen shows changed (panel, rotation, language, countdown, poll). Subject: the session.</summary>
+    public const string ForumScreen = "forum-screen";
+
+    /// <summary>A screen link was created or revoked. Subject: the session it opens.</summary>
+    public const string ScreenLink = "screen-link";
+
     /// <summary>
     /// Not published by a feature: the feed itself announces it after its connection to PostgreSQL came back, since
     /// changes made meanwhile were not heard. Live pages reload on it.

@@ -1,0 +1,23 @@
+using CoordinationPortal.Web.Kernel.Features;
+using Marten;
+
+namespace CoordinationPortal.Web.Forum.Screen;
+
+/// <summary>The room screen: its read model, the push of rendered panels to open screens, the page and its event stream.</summary>
+internal static class ScreenPart
+{
+    public static void AddServices(FeatureSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+    }
+
+    public static void ConfigureStore(StoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+    }
+
+    public static void MapRoutes(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+    }
+}
