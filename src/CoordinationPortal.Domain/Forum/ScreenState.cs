@@ -72,4 +72,21 @@ public sealed record ScreenState
     public DateTimeOffset ChangedAt { get; init; }
 
     public static ScreenState Default(Guid sessionId) => new() { Id = sessionId };
+
+    /// <summary>
+    /// The panel on the screen at <paramref name="now"/>: <see cref="Shown"/> unless rotation runs, then panel i of
+    /// <see cref="RotationPanels"/> from RotationSince + i × RotationSeconds, cyclically. The screen's script computes
+    /// the same from the same fields, so screens and the operator's preview agree without talking to each other.
+    /// </summary>
+    public ScreenPanel PanelAt(DateTimeOffset now)
+    {
+        if (!Rotating || Paused || RotationPanels.Count == 0 || RotationSeconds <= 0)
+        {
+            return Shown;
+        }
+
+        var elapsed = Math.Max(0, (now - RotationSince).TotalSeconds);
+        var step = (long)Math.Floor(elapsed / RotationSeconds);
+        return RotationPanels[(int)(step % RotationPanels.Count)];
+    }
 }
