@@ -1,5 +1,8 @@
+using CoordinationPortal.Domain.Forum;
+using CoordinationPortal.Web.Forum.Links;
 using CoordinationPortal.Web.Kernel.Features;
 using Marten;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CoordinationPortal.Web.Forum.Screen;
 
@@ -9,15 +12,21 @@ internal static class ScreenPart
     public static void AddServices(FeatureSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
+        setup.Services.AddScoped<ForumScreenQueries>();
+        setup.Services.AddSingleton<ScreenRenderer>();
+        setup.Services.AddSingleton<ScreenBroadcaster>();
+        setup.Services.TryAddScoped<ScreenAccess>();
     }
 
     public static void ConfigureStore(StoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Schema.For<ScreenState>();
     }
 
     public static void MapRoutes(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        ScreenEvents.Map(app);
     }
 }
