@@ -61,7 +61,7 @@ public sealed class ForumScreenQueries(IQuerySession query, PortalClock clock, R
         ArgumentNullException.ThrowIfNull(group);
         var now = clock.Now;
         var today = clock.Today;
-        var since = session.StartedAt ?? session.StartsAt;
+        var since = (session.StartedAt ?? session.StartsAt).ToUniversalTime(); // Npgsql writes UTC offsets only
         var members = group.MemberAgencies.Distinct().ToArray();
         var groupId = group.Id;
 

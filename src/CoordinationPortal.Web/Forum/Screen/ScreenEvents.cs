@@ -54,7 +54,11 @@ internal static class ScreenEvents
 
         http.Response.Headers["X-Accel-Buffering"] = "no"; // a proxy that buffers would hold the pushes back
         var scopes = http.RequestServices.GetRequiredService<IServiceScopeFactory>();
-        return TypedResults.ServerSentEvents(StreamAsync(sessionId, link, http, result.ExpiresAt, scopes, broadcaster, strings, http.RequestAborted));
+        // The stream ends when the client goes away or the portal stops (a server shutting down does not wait for screens).
+        var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var ends = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
+        http.Response.RegisterForDispose(ends);
+        return TypedResults.ServerSentEvents(StreamAsync(sessionId, link, http, result.ExpiresAt, scopes, broadcaster, strings, ends.Token));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
