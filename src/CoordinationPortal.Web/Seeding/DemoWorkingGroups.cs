@@ -242,7 +242,13 @@ public static partial class DemoWorkingGroups
                 PastSession(k, dates, next, decisionAt);
             }
 
-            UpcomingSession(dates.Count + 1, UpcomingDay(today));
+            var upcoming = dates.Count + 1;
+            if (_seed.MeetsNow == true)
+            {
+                LiveSession(upcoming++);
+            }
+
+            UpcomingSession(upcoming, UpcomingDay(today));
             return [_group.ToSeed(), .. _streams];
         }
 
@@ -362,6 +368,26 @@ public static partial class DemoWorkingGroups
                 new ScheduleSession(id, _group.Id, Title(n), startsAt, startsAt.AddHours(2.5), _seed.Place, _seed.Link, Agenda(n), OpenAt(scheduledAt),
                     _secretary, scheduledAt),
                 null), $"scheduling the next session of {_seed.Slug}");
+            _streams.Add(session.ToSeed());
+        }
+
+        /// <summary>
+        /// A session in progress at seeding time (it began 25 minutes ago), so the demo's room screen and operator panel have
+        /// a forum to show: the session was scheduled a week earlier with the items open then carried forward, and it was
+        /// started on time, carrying forward what was open at that moment.
+        /// </summary>
+        private void LiveSession(int n)
+        {
+            var id = SeedHistory.StableId(Key($"session:{n}"));
+            var session = new Writer<GroupSession>(id, StreamKind.Session, GroupSession.Evolve);
+            var startsAt = new DateTimeOffset(_now.Year, _now.Month, _now.Day, _now.Hour, _now.Minute, 0, _now.Offset).AddMinutes(-25);
+            var scheduledAt = startsAt.AddDays(-7);
+            session.Apply(GroupSessionDecider.Decide(
+                new ScheduleSession(id, _group.Id, Title(n), startsAt, startsAt.AddHours(2), _seed.Place, _seed.Link, Agenda(n), OpenAt(scheduledAt),
+                    _secretary, scheduledAt),
+                null), $"scheduling the live session of {_seed.Slug}");
+            session.Apply(GroupSessionDecider.Decide(new StartSession(id, OpenAt(startsAt), _secretary, startsAt), session.State),
+                $"starting the live session of {_seed.Slug}");
             _streams.Add(session.ToSeed());
         }
 
@@ -601,7 +627,8 @@ public sealed record GroupSeed(
     IReadOnlyList<DecisionSeed> Decisions,
     IReadOnlyList<SlippingSeed> Slipping,
     IReadOnlyList<JoinSeed>? Joins,
-    InitiativeSeed? Initiative);
+    InitiativeSeed? Initiative,
+    bool? MeetsNow = null);
 
 public sealed record PersonSeed(string Person, string DisplayName, GroupRole Role, string? Agency);
 

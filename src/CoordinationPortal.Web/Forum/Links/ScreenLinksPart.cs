@@ -1,3 +1,4 @@
+using CoordinationPortal.Domain.Forum;
 using CoordinationPortal.Web.Kernel.Features;
 using Marten;
 
@@ -8,16 +9,13 @@ internal static class ScreenLinksPart
 {
     public static void AddServices(FeatureSetup setup)
     {
-        ArgumentNullException.ThrowIfNull(setup);
+        setup.Services.AddSingleton<ScreenLinkTokens>();
+        setup.Services.AddScoped<ScreenAccess>();
+        setup.Services.AddScoped<ScreenLinkHandler>();
     }
 
-    public static void ConfigureStore(StoreOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-    }
+    public static void ConfigureStore(StoreOptions options) =>
+        options.Schema.For<ScreenLink>().Index(x => x.SessionId);
 
-    public static void MapRoutes(WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-    }
+    public static void MapRoutes(WebApplication app) => app.MapScreenLinkApi();
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using CoordinationPortal.Domain.Forum;
 using CoordinationPortal.Web.Forum.Links;
 using CoordinationPortal.Web.Kernel.Errors;
 using CoordinationPortal.Web.Localization;

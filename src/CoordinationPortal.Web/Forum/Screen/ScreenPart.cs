@@ -1,8 +1,6 @@
 using CoordinationPortal.Domain.Forum;
-using CoordinationPortal.Web.Forum.Links;
 using CoordinationPortal.Web.Kernel.Features;
 using Marten;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CoordinationPortal.Web.Forum.Screen;
 
@@ -15,7 +13,6 @@ internal static class ScreenPart
         setup.Services.AddScoped<ForumScreenQueries>();
         setup.Services.AddSingleton<ScreenRenderer>();
         setup.Services.AddSingleton<ScreenBroadcaster>();
-        setup.Services.TryAddScoped<ScreenAccess>();
     }
 
     public static void ConfigureStore(StoreOptions options)
