@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using CoordinationPortal.Integration.Tests.Infrastructure;
@@ -93,6 +95,34 @@ public sealed partial class ScreenEventsTests(PortalFixture portal)
             Assert.DoesNotContain("data-panel=", body, StringComparison.Ordinal);
             Assert.NotEqual("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         }
+    }
+
+    [Fact]
+    public async Task a_tv_opened_through_a_screen_link_is_closed_with_the_reason_when_the_link_is_revoked()
+    {
+        var bed = await new ScreenTestBed(portal).CreateAsync();
+        using var chair = await portal.SignedInClientAsync(Demo.Member.Email, Demo.Member.Password);
+        var created = await (await chair.PostAsJsonAsync($"/api/v1/sessions/{bed.Session}/screen-links", new { label = "Hall TV" })).Content.ReadFromJsonAsync<JsonElement>();
+        var link = Uri.UnescapeDataString(new Uri(created.GetProperty("url").GetString()!).Query.Split("link=")[1]);
+        using var tv = portal.AnonymousClient();
+        using var cts = new CancellationTokenSource(Patience);
+
+        using var page = await tv.GetAsync(new Uri($"/forum/{bed.Session}/screen?link={Uri.EscapeDataString(link)}", UriKind.Relative), cts.Token);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains($"screen/events?link={Uri.EscapeDataString(link)}", WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync(cts.Token)), StringComparison.Ordinal);
+        using var response = await tv.GetAsync(new Uri($"/forum/{bed.Session}/screen/events?link={Uri.EscapeDataString(link)}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var events = new SseReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        await events.NextAsync(ScreenEvents.ScreenEvent, cts.Token);
+
+        var revoked = await chair.DeleteAsync(new Uri($"/api/v1/sessions/{bed.Session}/screen-links/{created.GetProperty("link").GetProperty("id").GetGuid()}", UriKind.Relative), cts.Token);
+        Assert.True(revoked.IsSuccessStatusCode, $"revoke: {(int)revoked.StatusCode}");
+
+        var closed = JsonSerializer.Deserialize<JsonElement>(await events.NextAsync(ScreenEvents.ClosedEvent, cts.Token));
+        Assert.Equal("LinkRevoked", closed.GetProperty("code").GetString());
+        Assert.Equal("This screen link was revoked.", closed.GetProperty("en").GetString());
+        Assert.Equal("यह स्क्रीन लिंक रद्द कर दिया गया है।", closed.GetProperty("hi").GetString());
+        await Assert.ThrowsAsync<EndOfStreamException>(() => events.ReadEventAsync(cts.Token)); // and the stream ends
     }
 
     [Fact]
