@@ -91,6 +91,7 @@ public sealed class ScreenReadModelTests(PortalFixture portal)
         Assert.Equal("Raised during the session.", view.Changes[1].Subject.En);
         Assert.Equal("Publish the GPU plan", view.Changes[0].Subject.En);
         Assert.DoesNotContain(view.Changes, c => c.AgencyId == bed.Outside);
+        Assert.All(view.Changes, c => Assert.Equal(view.AsOf.Offset, c.At.Offset)); // the room's clock, not UTC
         Assert.Contains(view.Flags, f => f.FlagId == flag);
     }
 

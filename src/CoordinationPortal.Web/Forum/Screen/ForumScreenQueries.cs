@@ -107,14 +107,14 @@ public sealed class ForumScreenQueries(IQuerySession query, PortalClock clock, R
             Heatmap = heatmap.Take(HeatmapRows).ToList(),
             HeatmapMore = Math.Max(0, heatmap.Count - HeatmapRows),
             Flags = openFlags.Take(FlagItems)
-                .Select(f => new ScreenFlag(f.Id, f.AgencyId, summaries[f.AgencyId].Name, f.Severity, f.Layers, f.Explanation, f.RaisedAt))
+                .Select(f => new ScreenFlag(f.Id, f.AgencyId, summaries[f.AgencyId].Name, f.Severity, f.Layers, f.Explanation, clock.Local(f.RaisedAt)))
                 .ToList(),
             FlagsMore = Math.Max(0, openFlags.Count - FlagItems),
             ActionItems = due.Take(ActionItemCount)
                 .Select(i => new ScreenActionItem(i.Id, i.Title, i.AgencyId, summaries.GetValueOrDefault(i.AgencyId)?.Name ?? "", i.Layer, i.DueDate, i.DaysOverdue(today), i.Status))
                 .ToList(),
             ActionItemsMore = Math.Max(0, due.Count - ActionItemCount),
-            Changes = changes.Take(ChangeItems).ToList(),
+            Changes = changes.Take(ChangeItems).Select(c => c with { At = clock.Local(c.At) }).ToList(),
             ChangesMore = Math.Max(0, changes.Count - ChangeItems),
             AsOf = now,
             Today = today,
