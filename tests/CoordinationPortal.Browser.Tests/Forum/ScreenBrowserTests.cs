@@ -9,7 +9,7 @@ using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Domain.WorkingGroups;
 using CoordinationPortal.Tests.Support;
 using CoordinationPortal.Web.Agencies;
-using CoordinationPortal.Web.Kernel.Changes;
+using CoordinationPortal.Web.Forum.Operator;
 using CoordinationPortal.Web.Seeding;
 using CoordinationPortal.Web.WorkingGroups;
 using Deque.AxeCore.Playwright;
@@ -93,6 +93,8 @@ public sealed class ScreenBrowserTests(BrowserFixture fixture)
         var (agency, session) = await SessionAsync();
         await FlagAsync(agency);
         await ItemAsync(session, agency);
+        var agendaItem = await AgendaItemAsync(session);
+        await OperateAsync(session, _ => [new StartCountdown(agendaItem, 5, "", default)]);
         var screen = await fixture.SignedInPageAsync(Member.Email, Member.Password);
         await screen.SetViewportSizeAsync(1920, 1080);
 
@@ -100,11 +102,12 @@ public sealed class ScreenBrowserTests(BrowserFixture fixture)
         {
             foreach (var panel in Enum.GetValues<ScreenPanel>())
             {
-                await ShowAsync(session, new ScreenState
-                {
-                    Id = session, Shown = panel, Language = language, PollId = panel == ScreenPanel.Poll ? Guid.NewGuid() : null,
-                    Countdown = panel == ScreenPanel.Agenda ? new Countdown(Guid.NewGuid(), "Compute pooling", Clock.Now, Clock.Now.AddMinutes(5)) : null,
-                });
+                await OperateAsync(session, state =>
+                [
+                    new SetLanguage(language, "", default),
+                    .. panel == ScreenPanel.Poll ? [new ShowPoll(Guid.NewGuid(), "", default)] : Array.Empty<ScreenCommand>(), // a poll before its panel
+                    new ShowPanel(panel, "", default),
+                ]);
                 await screen.GotoAsync($"/forum/{session}/screen");
                 var lang = language == ScreenLanguage.Hindi ? "hi" : "en";
                 var shown = screen.Locator($"div.screen-lang[lang='{lang}'] section[data-panel='{panel}']");
@@ -197,13 +200,18 @@ public sealed class ScreenBrowserTests(BrowserFixture fixture)
             Person(Member.Email, Roles.Member), group, Guid.NewGuid(), "Publish the GPU capacity plan", agency, null, Layer.Compute, null, null, Clock.Today.AddDays(-2), session, default));
     }
 
-    /// <summary>Stores what the operator would, and announces it as the operator's change does.</summary>
-    private async Task ShowAsync(Guid session, ScreenState state)
+    /// <summary>What the chair does on the operator panel, through its handler (which stores the state and announces it).</summary>
+    private async Task OperateAsync(Guid session, Func<ScreenState, IReadOnlyList<ScreenCommand>> commands)
     {
-        await using var documents = fixture.Services.GetRequiredService<IDocumentStore>().LightweightSession();
-        documents.Store(state);
-        fixture.Services.GetRequiredService<ChangeFeed>().Stage(documents, new PortalChange(ChangeKinds.ForumScreen, session));
-        await documents.SaveChangesAsync();
+        await using var scope = fixture.Services.CreateAsyncScope();
+        var outcome = await scope.ServiceProvider.GetRequiredService<ScreenStateHandler>().ActAsync(Person(Member.Email, Roles.Member), session, commands, default);
+        Assert.IsType<CommandOutcome.Accepted>(outcome.Outcome);
+    }
+
+    private async Task<Guid> AgendaItemAsync(Guid session)
+    {
+        await using var scope = fixture.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<IQuerySession>().LoadAsync<GroupSession>(session))!.Agenda[0].Id;
     }
 
     /// <summary>Another portal process on the same database, at a port the test chooses (so it can come back at the same address).</summary>

@@ -18,7 +18,6 @@ internal static class ScreenPart
     public static void ConfigureStore(StoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Schema.For<ScreenState>();
     }
 
     public static void MapRoutes(WebApplication app)
