@@ -76,6 +76,32 @@ public sealed class PollApiTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task recording_a_decision_is_all_or_nothing_when_the_decision_log_refuses_it()
+    {
+        var cast = await ForAsync(portal);
+        var (group, session) = await SessionAsync(cast);
+        var (poll, _) = await OpenAsync(cast, session, kind: "consent");
+        await VoteAsync(cast.Member, poll, "objection");
+        await PostAsync(cast.Chair, $"/api/v1/polls/{poll}/close", HttpStatusCode.OK);
+        var decisions = (await GetAsync(cast.Chair, $"/api/v1/working-groups/{group}")).GetProperty("decisions").GetArrayLength();
+
+        var refused = await PostAsync(cast.Chair, $"/api/v1/polls/{poll}/decision", HttpStatusCode.BadRequest, new { text = " ", reviewOn = "2001-01-01" });
+        Assert.Equal(["WorkingGroup.TextRequired"], Codes(refused, "text"));
+        Assert.Equal(["Decision.ReviewBeforeTaken"], Codes(refused, "reviewOn"));
+        Assert.Equal(decisions, (await GetAsync(cast.Chair, $"/api/v1/working-groups/{group}")).GetProperty("decisions").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, (await GetAsync(cast.Chair, $"/api/v1/polls/{poll}")).GetProperty("decisionNumber").ValueKind);
+
+        // Hindi may be given; the counts of a consent poll are its two fixed options.
+        var recorded = await PostAsync(cast.Chair, $"/api/v1/polls/{poll}/decision", HttpStatusCode.Created, new { text = "Objection noted.", textHi = "आपत्ति दर्ज।" });
+        var decision = (await GetAsync(cast.Chair, $"/api/v1/working-groups/{group}")).GetProperty("decisions").EnumerateArray()
+            .Single(d => d.GetProperty("number").GetInt32() == recorded.GetProperty("number").GetInt32());
+        Assert.Equal("आपत्ति दर्ज।", decision.GetProperty("text").GetProperty("hi").GetString());
+        Assert.Equal(
+            [("No objection", 0), ("Objection", 1)],
+            decision.GetProperty("counts").EnumerateArray().Select(c => (c.GetProperty("option").GetString(), c.GetProperty("count").GetInt32())).ToList());
+    }
+
+    [Fact]
     public async Task on_agency_basis_each_member_agency_has_one_vote_that_any_of_its_representatives_may_change()
     {
         var cast = await ForAsync(portal);

@@ -72,6 +72,29 @@ public sealed class PollPageTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task on_agency_basis_the_page_votes_for_the_one_agency_the_member_represents_and_says_who_cast_it()
+    {
+        var cast = await ForAsync(portal);
+        var (_, session) = await SessionAsync(cast);
+        var (poll, code) = await OpenAsync(cast, session, basis: "agency");
+
+        var page = await PageAsync(cast.Member, $"/vote/{code}");
+        Assert.DoesNotContain("name=\"Input.AgencyId\"", page, StringComparison.Ordinal);
+        var posted = await PostAsync(cast.Member, $"/vote/{code}", "vote", [F("Input.Choice", "yes")]);
+        Assert.Equal(HttpStatusCode.Found, posted.Status);
+
+        // The agency's lead sees the agency's vote, cast by the member, and may change it.
+        var lead = await PageAsync(cast.MemberLead, $"/vote/{code}");
+        var current = Part(lead, "current-vote", "div");
+        Assert.Contains(": Yes (cast by wg-member-", current, StringComparison.Ordinal);
+        Assert.Contains("checked", Part(lead, "vote-form", "form")[..Part(lead, "vote-form", "form").IndexOf("choice-no", StringComparison.Ordinal)], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Found, (await PostAsync(cast.MemberLead, $"/vote/{code}", "vote", [F("Input.Choice", "no")])).Status);
+        var seen = await GetAsync(cast.Member, $"/api/v1/polls/{poll}");
+        Assert.Equal(1, seen.GetProperty("votesCast").GetInt32());
+        Assert.Equal("no", seen.GetProperty("myVotes")[0].GetProperty("choice").GetString());
+    }
+
+    [Fact]
     public async Task people_who_may_not_vote_get_a_clear_message_not_an_error()
     {
         var cast = await ForAsync(portal);
