@@ -15,7 +15,8 @@ public static class PollDecider
         PollKind.Consent => [new("no-objection", "No objection"), new("objection", "Objection")],
         PollKind.FlagReal =>
         [
-            new("1", "1 (not real)"), new("2", "2"), new("3", "3"), new("4", "4"), new("5", "5 (certainly real)"),
+            new("1", "1 – not real"), new("2", "2 – probably not real"), new("3", "3 – unsure"), new("4", "4 – probably real"),
+            new("5", "5 – certainly real"),
         ],
         _ => [],
     };

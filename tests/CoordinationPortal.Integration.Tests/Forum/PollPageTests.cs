@@ -68,7 +68,7 @@ public sealed class PollPageTests(PortalFixture portal)
 
         await PostAsync(cast.Chair, $"/api/v1/polls/{poll}/reveal", HttpStatusCode.OK);
         var results = await PageAsync(cast.Member, $"/vote/{code}");
-        Assert.Contains("1 votes (100%)", Part(results, "result-abstain", "span"), StringComparison.Ordinal);
+        Assert.Contains("Votes: 1 (100%)", Part(results, "result-abstain", "span"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,6 +89,10 @@ public sealed class PollPageTests(PortalFixture portal)
         Assert.Contains(": Yes (cast by wg-member-", current, StringComparison.Ordinal);
         Assert.Contains("checked", Part(lead, "vote-form", "form")[..Part(lead, "vote-form", "form").IndexOf("choice-no", StringComparison.Ordinal)], StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Found, (await PostAsync(cast.MemberLead, $"/vote/{code}", "vote", [F("Input.Choice", "no")])).Status);
+        // The chair votes as a person in the group, but represents no agency: told so, with no form that would fail.
+        var chair = await PageAsync(cast.Chair, $"/vote/{code}");
+        Assert.Contains("data-testid=\"poll-no-agency\"", chair, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"vote-form\"", chair, StringComparison.Ordinal);
         var seen = await GetAsync(cast.Member, $"/api/v1/polls/{poll}");
         Assert.Equal(1, seen.GetProperty("votesCast").GetInt32());
         Assert.Equal("no", seen.GetProperty("myVotes")[0].GetProperty("choice").GetString());
