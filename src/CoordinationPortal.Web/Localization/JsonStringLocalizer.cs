@@ -69,15 +69,19 @@ public sealed class PortalStrings
             ? text
             : byLanguage.GetValueOrDefault("en");
     }
+
+    /// <summary>A localizer that answers in <paramref name="culture"/> whatever the thread's culture (a page showing both languages at once).</summary>
+    public IStringLocalizer For(CultureInfo culture) => new JsonStringLocalizer(this, culture);
 }
 
-public sealed class JsonStringLocalizer(PortalStrings strings) : IStringLocalizer
+/// <summary>The portal's strings in the current UI culture, or in a fixed one when <paramref name="culture"/> is given.</summary>
+public sealed class JsonStringLocalizer(PortalStrings strings, CultureInfo? culture = null) : IStringLocalizer
 {
     public LocalizedString this[string name]
     {
         get
         {
-            var text = strings.Find(name, CultureInfo.CurrentUICulture);
+            var text = strings.Find(name, culture ?? CultureInfo.CurrentUICulture);
             return new LocalizedString(name, text ?? name, resourceNotFound: text is null);
         }
     }
@@ -86,10 +90,10 @@ public sealed class JsonStringLocalizer(PortalStrings strings) : IStringLocalize
     {
         get
         {
-            var text = strings.Find(name, CultureInfo.CurrentUICulture);
+            var text = strings.Find(name, culture ?? CultureInfo.CurrentUICulture);
             return new LocalizedString(
                 name,
-                string.Format(CultureInfo.CurrentCulture, text ?? name, arguments),
+                string.Format(culture ?? CultureInfo.CurrentCulture, text ?? name, arguments),
                 resourceNotFound: text is null);
         }
     }

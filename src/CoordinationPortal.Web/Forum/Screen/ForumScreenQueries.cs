@@ -20,7 +20,7 @@ namespace CoordinationPortal.Web.Forum.Screen;
 /// started, which is what "what changed" is made of. Authorisation is not done here: the page and the event stream ask
 /// <c>ScreenAccess</c> first.
 /// </summary>
-public sealed class ForumScreenQueries(IQuerySession query, PortalClock clock, ReadinessFramework framework)
+public sealed class ForumScreenQueries(IQuerySession query, PortalClock clock, ReadinessFramework framework, Polls.PollQueries polls)
 {
     /// <summary>Rows a heatmap shows before it says "+N more": readable from the back of a room at 1080p.</summary>
     public const int HeatmapRows = 12;
@@ -82,6 +82,13 @@ public sealed class ForumScreenQueries(IQuerySession query, PortalClock clock, R
         var events = await ChangeEventsAsync([.. members, .. flags.Select(f => f.Id), .. items.Select(i => i.Id)], since, ct);
         var changes = Changes(events, since, summaries, (await timelinesTask).ToDictionary(t => t.Id), flags.ToDictionary(f => f.Id), items.ToDictionary(i => i.Id));
 
+        // A poll is shown only on its own session's screen, whatever id the screen state names.
+        var poll = state?.PollId is { } pollId ? await polls.ForScreenAsync(pollId, ct) : null;
+        if (poll is not null && poll.Poll.SessionId != session.Id)
+        {
+            poll = null;
+        }
+
         var heatmap = Heatmap(members.Select(id => summaries.GetValueOrDefault(id)).OfType<AgencySummary>().ToList());
         var openFlags = AgencyFlagList.OpenWorstFirst(flags.Where(f => summaries.ContainsKey(f.AgencyId)));
         var due = items
@@ -118,6 +125,7 @@ public sealed class ForumScreenQueries(IQuerySession query, PortalClock clock, R
             ChangesMore = Math.Max(0, changes.Count - ChangeItems),
             AsOf = now,
             Today = today,
+            Poll = poll,
         };
     }
 

@@ -41,7 +41,7 @@ public sealed partial class ScreenBroadcaster : IDisposable
     public int OpenScreens => _sessions.Values.Sum(s => s.Count);
 
     /// <summary>Registers an open screen of <paramref name="sessionId"/> and asks for a render, which it is pushed first.</summary>
-    public ScreenConnection Connect(Guid sessionId)
+    public ScreenConnection Connect(Guid sessionId, string? origin = null)
     {
         SessionScreens screens;
         ScreenConnection connection;
@@ -50,6 +50,7 @@ public sealed partial class ScreenBroadcaster : IDisposable
             screens = _sessions.GetOrAdd(sessionId, id => new SessionScreens(this, id));
             connection = new ScreenConnection(this, screens);
             screens.Add(connection);
+            screens.Origin ??= origin;
         }
 
         screens.Request();
@@ -102,9 +103,9 @@ public sealed partial class ScreenBroadcaster : IDisposable
             return null;
         }
 
-        var html = await _renderer.RenderAsync(view, ct);
-        Interlocked.Increment(ref _renders);
         _sessions.TryGetValue(sessionId, out var screens);
+        var html = await _renderer.RenderAsync(view with { Origin = screens?.Origin }, ct);
+        Interlocked.Increment(ref _renders);
         screens?.Remember(view);
         return html;
     }
@@ -124,6 +125,9 @@ public sealed partial class ScreenBroadcaster : IDisposable
         private bool _pending;
 
         public Guid SessionId => sessionId;
+
+        /// <summary>The portal's address as the first screen of the session reached it: where the poll's QR code sends voters.</summary>
+        public string? Origin { get; set; }
 
         public int Count
         {

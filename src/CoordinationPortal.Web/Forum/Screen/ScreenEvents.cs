@@ -73,7 +73,7 @@ internal static class ScreenEvents
         [EnumeratorCancellation] CancellationToken ct)
     {
         var time = TimeProvider.System;
-        using var connection = broadcaster.Connect(sessionId);
+        using var connection = broadcaster.Connect(sessionId, Origin(http.Request));
         var nextHeartbeat = time.GetUtcNow() + Heartbeat;
         var nextCheck = NextCheck(time.GetUtcNow(), expiresAt);
         while (!ct.IsCancellationRequested)
@@ -155,4 +155,7 @@ internal static class ScreenEvents
         var (en, hi) = Reason(strings, denial);
         return JsonSerializer.Serialize(new Dictionary<string, string> { ["code"] = denial.ToString(), ["en"] = en, ["hi"] = hi });
     }
+
+    /// <summary>The portal's address as this request reached it.</summary>
+    public static string Origin(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 }

@@ -43,6 +43,12 @@ public sealed record ScreenView
     public DateTimeOffset AsOf { get; init; }
 
     public DateOnly Today { get; init; }
+
+    /// <summary>The poll the operator shows, as the room may see it (results only once revealed); null when none or not this session's.</summary>
+    public Polls.PollView? Poll { get; init; }
+
+    /// <summary>The portal's address as the screen reached it (scheme, host, base path): the voting address the poll's QR code carries.</summary>
+    public string? Origin { get; init; }
 }
 
 /// <summary>One member agency's row: its layer scores (0–100) in <see cref="Layers.All"/> order, null where unassessed.</summary>
