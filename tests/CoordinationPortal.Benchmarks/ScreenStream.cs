@@ -23,6 +23,26 @@ internal sealed class ScreenStream : IAsyncDisposable
 
     public long Pushes => Interlocked.Read(ref _count);
 
+    /// <summary>The size of the last push's data, in characters.</summary>
+    public int LastPushChars { get; private set; }
+
+    /// <summary>Waits until none of <paramref name="screens"/> has received a push for 300 ms.</summary>
+    public static async Task QuietAllAsync(IReadOnlyList<ScreenStream> screens, CancellationToken ct)
+    {
+        var seen = screens.Sum(s => s.Pushes);
+        while (true)
+        {
+            await Task.Delay(300, ct);
+            var now = screens.Sum(s => s.Pushes);
+            if (now == seen)
+            {
+                return;
+            }
+
+            seen = now;
+        }
+    }
+
     public static async Task<ScreenStream> OpenAsync(Uri portal, Guid sessionId, string link, CancellationToken ct)
     {
         var client = new HttpClient { BaseAddress = portal, Timeout = Timeout.InfiniteTimeSpan };
@@ -85,17 +105,24 @@ internal sealed class ScreenStream : IAsyncDisposable
         {
             using var reader = new StreamReader(body);
             string? eventType = null;
+            var chars = 0;
             while (await reader.ReadLineAsync(ct) is { } line)
             {
                 if (line.Length == 0)
                 {
                     if (eventType == "screen")
                     {
+                        LastPushChars = chars;
                         Interlocked.Increment(ref _count);
                         _pushes.Writer.TryWrite(Stopwatch.GetTimestamp());
                     }
 
                     eventType = null;
+                    chars = 0;
+                }
+                else if (line.StartsWith("data:", StringComparison.Ordinal))
+                {
+                    chars += line.Length - 5;
                 }
                 else if (line.StartsWith("event:", StringComparison.Ordinal))
                 {
