@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using CoordinationPortal.Integration.Tests.Infrastructure;
+using CoordinationPortal.Tests.Support;
 using CoordinationPortal.Web.Forum.Screen;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -95,6 +96,29 @@ public sealed partial class ScreenEventsTests(PortalFixture portal)
             Assert.DoesNotContain("data-panel=", body, StringComparison.Ordinal);
             Assert.NotEqual("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         }
+    }
+
+    [Fact]
+    public async Task a_signed_in_viewers_open_screen_closes_once_they_sign_out()
+    {
+        var bed = await new ScreenTestBed(portal).CreateAsync();
+        var email = await Identity.Accounts.CreateAsync(portal.Factory.Services, "Admin", "Screen-sign-out-2026", "screen-admin");
+        using var admin = await portal.SignedInClientAsync(email, "Screen-sign-out-2026");
+        using var cts = new CancellationTokenSource(Patience);
+        using var response = await admin.GetAsync(new Uri($"/forum/{bed.Session}/screen/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var events = new SseReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        await events.NextAsync(ScreenEvents.ScreenEvent, cts.Token);
+
+        // Signing out renews the account's stamp; the open stream, authorised when it opened, finds out at its next check.
+        var home = await admin.GetStringAsync(new Uri("/", UriKind.Relative), cts.Token);
+        using var signOut = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = PortalForms.AntiforgeryToken(home) });
+        using var signedOut = await admin.PostAsync(new Uri("/account/logout", UriKind.Relative), signOut, cts.Token);
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+
+        var closed = JsonSerializer.Deserialize<JsonElement>(await events.NextAsync(ScreenEvents.ClosedEvent, cts.Token));
+        Assert.Equal("SignInRequired", closed.GetProperty("code").GetString());
+        await Assert.ThrowsAsync<EndOfStreamException>(() => events.ReadEventAsync(cts.Token));
     }
 
     [Fact]

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Security.Claims;
 using System.Text.Json;
 using CoordinationPortal.Domain.Forum;
 using CoordinationPortal.Web.Forum.Links;
+using CoordinationPortal.Web.Identity;
 using CoordinationPortal.Web.Kernel.Errors;
 using CoordinationPortal.Web.Localization;
 
@@ -136,13 +138,24 @@ internal static class ScreenEvents
         }
     }
 
-    /// <summary>Access checked again in a scope of its own (fresh reads); null when the database could not answer, which keeps the screen open.</summary>
+    /// <summary>
+    /// Access checked again in a scope of its own (fresh reads); null when the database could not answer, which keeps the
+    /// screen open. The request's sign-in was checked once, when the stream opened; a stream lives for hours, so the
+    /// session is checked again here as open pages check theirs (<see cref="SessionStamp"/>): a viewer who signed out,
+    /// changed password or was disabled counts as signed out from then on (a link they hold still counts).
+    /// </summary>
     private static async Task<ScreenAccessResult?> RecheckAsync(IServiceScopeFactory scopes, HttpContext http, Guid sessionId, string? link, CancellationToken ct)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<ScreenAccess>().CheckAsync(http.User, sessionId, link, ct);
+            var user = http.User;
+            if (user.Identity?.IsAuthenticated == true && !await scope.ServiceProvider.GetRequiredService<SessionStamp>().IsCurrentAsync(user, ct))
+            {
+                user = new ClaimsPrincipal(new ClaimsIdentity());
+            }
+
+            return await scope.ServiceProvider.GetRequiredService<ScreenAccess>().CheckAsync(user, sessionId, link, ct);
         }
         catch (Exception e) when (DatabaseOutage.Is(e))
         {
