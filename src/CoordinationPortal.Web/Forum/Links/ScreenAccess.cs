@@ -25,8 +25,7 @@ public sealed class ScreenAccess(IQuerySession query, GroupReaders readers, Scre
     public async Task<ScreenAccessResult> CheckAsync(ClaimsPrincipal user, Guid sessionId, string? link, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var session = await query.LoadAsync<GroupSession>(sessionId, ct);
-        var group = session is null ? null : await query.LoadAsync<WorkingGroup>(session.GroupId, ct);
+        var (session, group) = await query.LoadSessionWithGroupAsync(sessionId, ct);
         if (session is null || group is null)
         {
             return ScreenAccessResult.Deny(ScreenDenial.NotFound);

@@ -101,8 +101,7 @@ public sealed class ScreenLinkHandler(IDocumentSession session, GroupReaders rea
 
     private async Task<(CommandOutcome? Denied, GroupSession? Session, string By)> ManagerAsync(ClaimsPrincipal user, Guid sessionId, CancellationToken ct)
     {
-        var groupSession = await session.LoadAsync<GroupSession>(sessionId, ct);
-        var group = groupSession is null ? null : await session.LoadAsync<WorkingGroup>(groupSession.GroupId, ct);
+        var (groupSession, group) = await session.LoadSessionWithGroupAsync(sessionId, ct);
         if (groupSession is null || group is null)
         {
             return (new CommandOutcome.NotFound(), null, "");

@@ -38,7 +38,7 @@ public sealed partial class ScreenStateHandler(
     {
         var reader = await readers.ForAsync(user, ct);
         await using var query = store.QuerySession();
-        var (session, group) = await LoadAsync(query, sessionId, ct);
+        var (session, group) = await query.LoadSessionWithGroupAsync(sessionId, ct);
         if (session is null || group is null)
         {
             return null;
@@ -54,7 +54,7 @@ public sealed partial class ScreenStateHandler(
     {
         var reader = await readers.ForAsync(user, ct);
         await using var query = store.QuerySession();
-        var (session, group) = await LoadAsync(query, sessionId, ct);
+        var (session, group) = await query.LoadSessionWithGroupAsync(sessionId, ct);
         if (session is null || group is null)
         {
             return (new CommandOutcome.NotFound(), null);
@@ -90,7 +90,7 @@ public sealed partial class ScreenStateHandler(
         WorkingGroup? group;
         await using (var query = store.QuerySession())
         {
-            (session, group) = await LoadAsync(query, sessionId, ct);
+            (session, group) = await query.LoadSessionWithGroupAsync(sessionId, ct);
         }
 
         if (session is null || group is null)
@@ -168,12 +168,6 @@ public sealed partial class ScreenStateHandler(
         return Task.CompletedTask;
     }
 
-    private static async Task<(GroupSession? Session, WorkingGroup? Group)> LoadAsync(IQuerySession query, Guid sessionId, CancellationToken ct)
-    {
-        var session = await query.LoadAsync<GroupSession>(sessionId, ct);
-        var group = session is null ? null : await query.LoadAsync<WorkingGroup>(session.GroupId, ct);
-        return (session, group);
-    }
 
     private static DocumentDecision<ScreenState> ToDocument(ScreenStateDecision decision) => new(decision.After, decision.Errors);
 

@@ -32,8 +32,7 @@ public sealed class PollHandler(StreamCommandRunner runner, GroupReaders readers
         CancellationToken ct)
     {
         var reader = await readers.ForAsync(user, ct);
-        var session = await Session.LoadAsync<GroupSession>(sessionId, ct);
-        var group = session is null ? null : await Session.LoadAsync<WorkingGroup>(session.GroupId, ct);
+        var (session, group) = await Session.LoadSessionWithGroupAsync(sessionId, ct);
         if (session is null || group is null)
         {
             return new CommandOutcome.NotFound();

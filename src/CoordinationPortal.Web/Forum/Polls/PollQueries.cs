@@ -2,6 +2,7 @@ using CoordinationPortal.Domain.Forum;
 using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Domain.WorkingGroups;
 using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.WorkingGroups;
 using Marten;
 
 namespace CoordinationPortal.Web.Forum.Polls;
@@ -44,8 +45,7 @@ public sealed class PollQueries(IQuerySession query)
     /// <summary>The polls of a session, newest first; null when there is no such session.</summary>
     public async Task<SessionPolls?> ForSessionAsync(Guid sessionId, Reader reader, CancellationToken ct = default)
     {
-        var session = await query.LoadAsync<GroupSession>(sessionId, ct);
-        var group = session is null ? null : await query.LoadAsync<WorkingGroup>(session.GroupId, ct);
+        var (session, group) = await query.LoadSessionWithGroupAsync(sessionId, ct);
         if (session is null || group is null)
         {
             return null;
