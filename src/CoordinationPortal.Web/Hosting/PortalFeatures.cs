@@ -1,4 +1,5 @@
 using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.Briefings;
 using CoordinationPortal.Web.Forum;
 using CoordinationPortal.Web.Framework;
 using CoordinationPortal.Web.Identity;
@@ -31,6 +32,7 @@ public static class PortalFeatures
         new NotificationsFeature(),
         new WorkingGroupsFeature(),
         new ForumFeature(),
+        new BriefingsFeature(),
         // Last: it writes the demo through the features above.
         new DemoFeature(),
     ];

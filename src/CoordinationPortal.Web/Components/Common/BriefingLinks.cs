@@ -1,0 +1,22 @@
+using CoordinationPortal.Domain.Briefings;
+
+namespace CoordinationPortal.Web.Components.Common;
+
+/// <summary>
+/// The addresses of a briefing, for the pages that offer one (the portfolio, roll-ups, agency and working-group pages)
+/// without depending on the Briefings feature, which reads theirs.
+/// </summary>
+public static class BriefingLinks
+{
+    /// <summary>The API's download address: the PDF when ready, else 202 with a status address.</summary>
+    public static string Download(BriefingTarget target) =>
+        $"/api/v1/briefings/{target.ScopeSlug}/{Uri.EscapeDataString(target.Subject)}?lang={target.Language}";
+
+    /// <summary>The Briefings page with this briefing chosen: it asks for it, shows progress and then the download button.</summary>
+    public static string Page(BriefingTarget target) =>
+        $"/briefings?scope={target.ScopeSlug}&subject={Uri.EscapeDataString(target.Subject)}&lang={target.Language}";
+
+    /// <summary>The long tables of a briefing (every agency of its scope) as CSV, UTF-8 with a byte-order mark.</summary>
+    public static string AnnexCsv(BriefingTarget target) =>
+        $"/api/v1/briefings/{target.ScopeSlug}/{Uri.EscapeDataString(target.Subject)}/annex.csv?lang={target.Language}";
+}
