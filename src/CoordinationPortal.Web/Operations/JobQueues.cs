@@ -10,6 +10,9 @@ public static class JobQueues
     public const string Probes = "probes";
     public const string Flags = "flags";
     public const string Notifications = "notifications";
+
+    /// <summary>PDF briefings: worked by a server of their own (see the Briefings feature), never by the one above.</summary>
+    public const string Briefings = "briefings";
     public const string Default = "default";
 
     /// <summary>

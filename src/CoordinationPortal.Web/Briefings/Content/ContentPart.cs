@@ -8,5 +8,7 @@ public static class ContentPart
     public static void AddServices(FeatureSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
+        setup.Services.AddScoped<BriefingQueries>();
+        setup.Services.AddSingleton<BriefingHtml>();
     }
 }
