@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of CoordinationPortal: domain, the embedded PostgreSQL launcher, integration (a throwaway embedded
-# PostgreSQL) and browser (Debian's Chromium). Installs Chromium and the Noto fonts when missing (needs root or sudo on Debian).
+# PostgreSQL) and browser (Debian's Chromium). Installs Chromium, the Noto fonts and poppler-utils (the briefing tests read
+# PDFs back with pdftotext) when missing (needs root or sudo on Debian).
 # Ends with one plain line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,7 @@ cd "$(dirname "$0")/.."
 need_install=()
 command -v chromium >/dev/null 2>&1 || need_install+=(chromium)
 [ -d /usr/share/fonts/truetype/noto ] || need_install+=(fonts-noto-core)
+command -v pdftotext >/dev/null 2>&1 || need_install+=(poppler-utils)
 if [ ${#need_install[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
     echo "Install these Debian packages first: ${need_install[*]} (apt-get install -y ${need_install[*]})" >&2; exit 1; fi

@@ -149,6 +149,8 @@ public sealed partial class ChromiumPrinter(PrintSettings settings, ILogger<Chro
                 Tagged = true,
                 Outline = true,
                 DisplayHeaderFooter = false,
+                // Fonts are the system's (web fonts would be a request, refused); waiting for them evaluates script in the page.
+                WaitForFonts = false,
             });
         }
         finally
