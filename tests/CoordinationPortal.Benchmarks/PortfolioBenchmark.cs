@@ -22,8 +22,8 @@ internal sealed record PortfolioResult(
 /// </summary>
 internal static partial class PortfolioBenchmark
 {
-    private const string ViewerEmail = "bench.viewer@portal.local";
-    private const string ViewerPassword = "Bench-viewer-2026";
+    internal const string ViewerEmail = "bench.viewer@portal.local";
+    internal const string ViewerPassword = "Bench-viewer-2026";
     private const string BaselinePath = "/culture?culture=en-IN&returnUrl=/";
     private const string ApiPath = "/api/v1/agencies";
     private const string PagePath = "/";
@@ -77,7 +77,7 @@ internal static partial class PortfolioBenchmark
         return result;
     }
 
-    private static async Task CreateViewerAsync(IServiceProvider services)
+    internal static async Task CreateViewerAsync(IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
