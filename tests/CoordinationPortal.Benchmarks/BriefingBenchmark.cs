@@ -70,7 +70,7 @@ internal static class BriefingBenchmark
             }
 
             step.Restart();
-            await PortfolioSeeder.SeedAsync(portal.Services, LargePortfolio - SmallPortfolio, ct);
+            await PortfolioSeeder.SeedAsync(portal.Services, LargePortfolio - SmallPortfolio, ct, first: SmallPortfolio);
             await EvaluateAsync(portal.Services, ct);
             Report.Step($"Seeded {LargePortfolio - SmallPortfolio} more agencies and their flags; setup, not timed", step.Elapsed);
             Report.Section($"Generation at {LargePortfolio} agencies");

@@ -19,7 +19,8 @@ internal static class PortfolioSeeder
     public const int HistoryMonths = 20;
     public const int BatchSize = 50;
 
-    public static async Task<SeedResult> SeedAsync(IServiceProvider services, int count, CancellationToken ct)
+    /// <summary>Agencies number <paramref name="first"/> + 1 to <paramref name="first"/> + <paramref name="count"/>: a later call adds to an earlier one.</summary>
+    public static async Task<SeedResult> SeedAsync(IServiceProvider services, int count, CancellationToken ct, int first = 0)
     {
         var store = services.GetRequiredService<IDocumentStore>();
         var framework = services.GetRequiredService<ReadinessFramework>();
@@ -29,10 +30,10 @@ internal static class PortfolioSeeder
         var kinds = Enum.GetValues<AgencyKind>();
 
         var events = 0;
-        for (var start = 0; start < count; start += BatchSize)
+        for (var start = first; start < first + count; start += BatchSize)
         {
             await using var session = store.LightweightSession();
-            for (var i = start; i < Math.Min(start + BatchSize, count); i++)
+            for (var i = start; i < Math.Min(start + BatchSize, first + count); i++)
             {
                 var sector = reference.Sectors[i % reference.Sectors.Count];
                 var jurisdiction = reference.Jurisdictions[(i / reference.Sectors.Count) % reference.Jurisdictions.Count];

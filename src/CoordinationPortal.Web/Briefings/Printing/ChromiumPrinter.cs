@@ -79,7 +79,7 @@ public sealed partial class ChromiumPrinter(PrintSettings settings, ILogger<Chro
             {
                 using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 limit.CancelAfter(settings.Timeout);
-                var bytes = await PrintOnAsync(lease.Browser, html).WaitAsync(limit.Token);
+                var bytes = await PrintOnAsync(lease, html).WaitAsync(limit.Token);
                 Interlocked.Increment(ref _printed);
                 return new PrintedPdf(bytes, CountPages(bytes));
             }
@@ -106,42 +106,14 @@ public sealed partial class ChromiumPrinter(PrintSettings settings, ILogger<Chro
         }
     }
 
-    private async Task<byte[]> PrintOnAsync(IBrowser browser, string html)
+    private async Task<byte[]> PrintOnAsync(Lease lease, string html)
     {
-        var context = await browser.CreateBrowserContextAsync();
+        var sheet = await lease.TakeSheetAsync(OpenSheetAsync);
         try
         {
-            var page = await context.NewPageAsync();
-            await page.SetJavaScriptEnabledAsync(false);
-            await page.SetRequestInterceptionAsync(true);
-            page.Request += async (_, e) =>
-            {
-                try
-                {
-                    if (e.Request.Url == DocumentUrl)
-                    {
-                        await e.Request.RespondAsync(new ResponseData { Status = System.Net.HttpStatusCode.OK, ContentType = "text/html; charset=utf-8", Body = html });
-                        return;
-                    }
-
-                    if (e.Request.Url == FaviconUrl)
-                    {
-                        // The browser's own request for every page, not the document's: answered "none" from here.
-                        await e.Request.RespondAsync(new ResponseData { Status = System.Net.HttpStatusCode.NotFound, Body = "" });
-                        return;
-                    }
-
-                    Interlocked.Increment(ref _blocked);
-                    LogBlocked(log, e.Request.Url.Length > 200 ? e.Request.Url[..200] : e.Request.Url);
-                    await e.Request.AbortAsync(RequestAbortErrorCode.BlockedByClient);
-                }
-                catch (PuppeteerException)
-                {
-                    // The page closed meanwhile: nothing to answer.
-                }
-            };
-            await page.GoToAsync(DocumentUrl, new NavigationOptions { WaitUntil = [WaitUntilNavigation.Load], Timeout = 0 });
-            return await page.PdfDataAsync(new PdfOptions
+            sheet.Html = html;
+            await sheet.Page.GoToAsync(DocumentUrl, new NavigationOptions { WaitUntil = [WaitUntilNavigation.Load], Timeout = 0 });
+            return await sheet.Page.PdfDataAsync(new PdfOptions
             {
                 Format = PaperFormat.A4,
                 PreferCSSPageSize = true,
@@ -157,13 +129,54 @@ public sealed partial class ChromiumPrinter(PrintSettings settings, ILogger<Chro
         {
             try
             {
-                await context.CloseAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                await sheet.Context.CloseAsync().WaitAsync(TimeSpan.FromSeconds(5));
             }
             catch (Exception e) when (e is PuppeteerException or TimeoutException or ObjectDisposedException)
             {
                 // A dead browser has no context to close; the lease is retired by the caller.
             }
         }
+    }
+
+    /// <summary>
+    /// A new isolated browser context with one page, JavaScript off and every request intercepted: used for one document
+    /// only. Opening one starts a renderer process (half a second or more on a busy machine), so each lease keeps the next
+    /// one opening while the current document prints.
+    /// </summary>
+    private async Task<Sheet> OpenSheetAsync(IBrowser browser)
+    {
+        var context = await browser.CreateBrowserContextAsync();
+        var page = await context.NewPageAsync();
+        var sheet = new Sheet(context, page);
+        await page.SetJavaScriptEnabledAsync(false);
+        await page.SetRequestInterceptionAsync(true);
+        page.Request += async (_, e) =>
+        {
+            try
+            {
+                if (e.Request.Url == DocumentUrl && sheet.Html is { } html)
+                {
+                    await e.Request.RespondAsync(new ResponseData { Status = System.Net.HttpStatusCode.OK, ContentType = "text/html; charset=utf-8", Body = html });
+                    return;
+                }
+
+                if (e.Request.Url == FaviconUrl)
+                {
+                    // The browser's own request for every page, not the document's: answered "none" from here.
+                    await e.Request.RespondAsync(new ResponseData { Status = System.Net.HttpStatusCode.NotFound, Body = "" });
+                    return;
+                }
+
+                Interlocked.Increment(ref _blocked);
+                LogBlocked(log, e.Request.Url.Length > 200 ? e.Request.Url[..200] : e.Request.Url);
+                await e.Request.AbortAsync(RequestAbortErrorCode.BlockedByClient);
+            }
+            catch (PuppeteerException)
+            {
+                // The page closed meanwhile: nothing to answer.
+            }
+        };
+        return sheet;
     }
 
     private async Task<Lease> AcquireAsync(CancellationToken ct)
@@ -334,8 +347,34 @@ public sealed partial class ChromiumPrinter(PrintSettings settings, ILogger<Chro
         _browserLock.Dispose();
     }
 
+    /// <summary>One document's context and page; <see cref="Html"/> is what the page is served.</summary>
+    private sealed class Sheet(IBrowserContext context, IPage page)
+    {
+        public IBrowserContext Context { get; } = context;
+
+        public IPage Page { get; } = page;
+
+        public string? Html { get; set; }
+    }
+
     private sealed class Lease(IBrowser browser, string profileDirectory)
     {
+        private readonly Lock _spareLock = new();
+        private Task<Sheet>? _spare;
+
+        /// <summary>The sheet opened in advance (or a new one), and the next one starts opening.</summary>
+        public Task<Sheet> TakeSheetAsync(Func<IBrowser, Task<Sheet>> open)
+        {
+            lock (_spareLock)
+            {
+                var sheet = _spare ?? open(Browser);
+                _spare = Retired ? null : open(Browser);
+                // A spare that fails (its browser died) is never awaited; its exception is observed here.
+                _spare?.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                return sheet;
+            }
+        }
+
         public IBrowser Browser { get; } = browser;
 
         public string ProfileDirectory { get; } = profileDirectory;
