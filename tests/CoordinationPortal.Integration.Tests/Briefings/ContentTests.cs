@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using CoordinationPortal.Domain;
@@ -7,13 +9,17 @@ using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Briefings;
 using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Domain.OutOfStep;
+using CoordinationPortal.Domain.Probes;
 using CoordinationPortal.Domain.WorkingGroups;
 using CoordinationPortal.Integration.Tests.Infrastructure;
 using CoordinationPortal.Integration.Tests.WorkingGroups;
 using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Briefings.Content;
+using CoordinationPortal.Web.Probes.Storage;
+using CoordinationPortal.Simulator;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CoordinationPortal.Integration.Tests.Briefings;
 
@@ -114,6 +120,15 @@ public sealed partial class ContentTests(PortalFixture portal)
         Assert.DoesNotContain("src=\"http", raw, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("url(http", raw, StringComparison.OrdinalIgnoreCase);
         Assert.Matches("<img [^>]*src=\"data:image/svg\\+xml;base64,[^\"]+\"[^>]*alt=\"[^\"]+\"", html);
+
+        // What becomes the PDF's structure: one h1, headings that never skip a level (the outline), every table
+        // captioned, every header cell scoped.
+        var levels = Heading().Matches(raw).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(1, levels[0]);
+        Assert.Single(levels, 1);
+        Assert.All(levels.Zip(levels.Skip(1)), pair => Assert.True(pair.Second <= pair.First + 1, $"h{pair.First} then h{pair.Second}"));
+        Assert.Equal(Regex.Count(raw, "<table"), Regex.Count(raw, "<caption>"));
+        Assert.DoesNotMatch("<th(?![^>]*scope=\"(col|row)\")[ >]", raw);
 
         // The data version in the page furniture (every page) and in the title block.
         var furniture = lang == "hi" ? "डेटा संस्करण " : "Data version ";
@@ -314,11 +329,77 @@ public sealed partial class ContentTests(PortalFixture portal)
         Assert.Contains("एजेंसी,क्षेत्र,क्षेत्राधिकार,", hindiCsv, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task the_slo_table_counts_the_30_complete_days_through_yesterday_against_each_target_in_words()
+    {
+        var code = "bt-slo-" + Guid.NewGuid().ToString("N")[..10];
+        var agency = await RegisterAsync("SLO briefing agency", code, code);
+        var url = portal.SimulatorProfile(new SimulatorProfile(), out var profile);
+        using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
+        using var registered = await admin.PostAsJsonAsync("/api/v1/endpoints", new
+        {
+            agencyId = agency, name = "Briefing endpoint " + profile, baseUrl = url, kind = nameof(ServerKind.Vllm), model = "m",
+            intervalSeconds = 3600, availabilityPercent = 99, p95TtftMs = 1000, minOutputTokensPerSecond = 10,
+        });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var endpoint = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        // The window is the 30 portal days through yesterday. Inside it, at the end of yesterday (read from raw samples
+        // whatever the roll-ups reach): nine answers and one failure. Outside it, either side: failures that must not count.
+        var clock = Services.GetRequiredService<PortalClock>();
+        var today = clock.Today;
+        var end = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), clock.OffsetAt(today));
+        var first = today.AddDays(-30);
+        var start = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), clock.OffsetAt(first));
+        var samples = Enumerable.Range(0, 10).Select(i => (At: end.AddMinutes(-20 + i), State: i == 9 ? ProbeState.Down : ProbeState.Up))
+            .Concat([(end.AddMinutes(1), ProbeState.Down), (end.AddMinutes(2), ProbeState.Down), (start.AddMinutes(-5), ProbeState.Down)]);
+        var store = Services.GetRequiredService<ProbeStore>();
+        await using (var connection = await store.DataSource.OpenConnectionAsync())
+        {
+            foreach (var (at, state) in samples)
+            {
+                await using var insert = new NpgsqlCommand(
+                    "INSERT INTO probes.samples (endpoint_id, at, state, in_maintenance, cold, ttft_ms, tokens_per_s) VALUES ($1, $2, $3, false, false, $4, $5)",
+                    connection);
+                insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = endpoint });
+                insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at.ToUniversalTime() });
+                insert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)state });
+                insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Real, Value = state == ProbeState.Up ? 200f : DBNull.Value });
+                insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Real, Value = state == ProbeState.Up ? 50f : DBNull.Value });
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        var model = await LoadAsync(Target("agency", agency.ToString(), "en"));
+        Assert.NotNull(model);
+        var row = Assert.Single(model.Endpoints);
+        Assert.Equal(10, row.Report.Samples);
+        Assert.Equal(90, row.Report.AvailabilityPercent!.Value, 6);
+        Assert.False(row.Report.AvailabilityMet);
+        Assert.True(row.Report.TtftMet);
+        Assert.True(row.Report.ThroughputMet);
+
+        var html = WebUtility.HtmlDecode(await RenderAsync(model));
+        Assert.Contains("90.00 % (target 99 %): missed", html, StringComparison.Ordinal);
+        Assert.Contains("(target ≤ 1000 ms): met", html, StringComparison.Ordinal);
+        Assert.Contains("(target ≥ 10): met", html, StringComparison.Ordinal);
+        var hindi = WebUtility.HtmlDecode(await RenderAsync((await LoadAsync(Target("agency", agency.ToString(), "hi")))!));
+        Assert.Contains("90.00 % (लक्ष्य 99 %): चूका", hindi, StringComparison.Ordinal);
+
+        // An agency with no endpoint says so.
+        var bare = await RegisterAsync("No endpoint agency", code, code);
+        var none = WebUtility.HtmlDecode(await RenderAsync((await LoadAsync(Target("agency", bare.ToString(), "en")))!));
+        Assert.Contains("No endpoints are registered for this scope's agencies.", none, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("[\u0900-\u097F]")]
     private static partial Regex Devanagari();
 
     [GeneratedRegex("<tr data-agency=\"([0-9a-f-]+)\">(.*?)</tr>", RegexOptions.Singleline)]
     private static partial Regex HeatmapRow();
+
+    [GeneratedRegex("<h([1-6])[ >]")]
+    private static partial Regex Heading();
 
     [GeneratedRegex("<tr data-severity=\"(\\w+)\">")]
     private static partial Regex FlagRow();

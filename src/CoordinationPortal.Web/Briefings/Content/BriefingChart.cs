@@ -15,8 +15,6 @@ public static class BriefingChart
     /// <summary>At most this many series are drawn (the national briefing's table lists every sector).</summary>
     public const int MaxSeries = 3;
 
-    private static readonly string[] Fills = ["#2f6fad", "#e0a030", "#7a7a7a"];
-
     public static string DataUri(BriefingModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -78,7 +76,7 @@ public static class BriefingChart
 
     private static string Fill(int series) => series switch
     {
-        0 => Fills[0],
+        0 => "#2f6fad",
         1 => "url(#hatch)",
         _ => "url(#dots)",
     };

@@ -11,6 +11,7 @@ namespace CoordinationPortal.Web.Briefings.Content;
 /// <summary>
 /// Everything one briefing shows, in its language, and the <see cref="DataVersion"/> it reflects. The PDF's tables and
 /// the CSV annex are both made from it, so they cannot disagree; nothing in it depends on who reads it.
+/// <see cref="AnnexHeader"/> is the annex's header row in the briefing's language.
 /// </summary>
 public sealed record BriefingModel(
     BriefingTarget Target,

@@ -143,6 +143,7 @@ public sealed class ProbeStore(NpgsqlDataSource db, TimeProvider time)
         DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<Guid> endpointIds, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(endpointIds);
+        (from, to) = (from.ToUniversalTime(), to.ToUniversalTime()); // PostgreSQL takes a timestamptz parameter only in UTC
         var stats = new Dictionary<Guid, Accumulator>();
         if (endpointIds.Count == 0 || to <= from)
         {
@@ -151,9 +152,9 @@ public sealed class ProbeStore(NpgsqlDataSource db, TimeProvider time)
 
         await using var connection = await db.OpenConnectionAsync(ct);
         var rawFrom = from;
-        var firstHour = new DateTimeOffset(from.UtcDateTime.Year, from.UtcDateTime.Month, from.UtcDateTime.Day, from.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
+        var firstHour = new DateTimeOffset(from.Year, from.Month, from.Day, from.Hour, 0, 0, TimeSpan.Zero);
         firstHour = firstHour < from ? firstHour.AddHours(1) : firstHour;
-        var lastHour = new DateTimeOffset(to.UtcDateTime.Year, to.UtcDateTime.Month, to.UtcDateTime.Day, to.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
+        var lastHour = new DateTimeOffset(to.Year, to.Month, to.Day, to.Hour, 0, 0, TimeSpan.Zero);
         var rolledUntil = await RolledUntilAsync(connection, ct);
         if (rolledUntil is { } until && until > firstHour && lastHour > firstHour)
         {
