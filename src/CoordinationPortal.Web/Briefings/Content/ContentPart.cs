@@ -2,7 +2,7 @@ using CoordinationPortal.Web.Kernel.Features;
 
 namespace CoordinationPortal.Web.Briefings.Content;
 
-/// <summary>What a briefing says: its reads (<c>BriefingQueries</c>), its HTML (<c>BriefingHtml</c>) and its annex.</summary>
+/// <summary>What a briefing says: its reads (<see cref="BriefingQueries"/>), its HTML (<see cref="BriefingHtml"/>) and its annex (<see cref="BriefingAnnex"/>).</summary>
 public static class ContentPart
 {
     public static void AddServices(FeatureSetup setup)

@@ -134,6 +134,40 @@ public sealed class ProbeStore(NpgsqlDataSource db, TimeProvider time)
         return stats.ToDictionary(s => s.Key, s => s.Value.ToStats());
     }
 
+    /// <summary>
+    /// SLO statistics for the fixed window [<paramref name="from"/>, <paramref name="to"/>) (a briefing's 30 complete
+    /// days), for the given endpoints: hourly roll-ups for the whole hours inside it up to where roll-ups reach, raw
+    /// samples for the rest. Samples taken inside a maintenance window do not count.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, SloWindowStats>> WindowStatsAsync(
+        DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<Guid> endpointIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(endpointIds);
+        (from, to) = (from.ToUniversalTime(), to.ToUniversalTime()); // PostgreSQL takes a timestamptz parameter only in UTC
+        var stats = new Dictionary<Guid, Accumulator>();
+        if (endpointIds.Count == 0 || to <= from)
+        {
+            return new Dictionary<Guid, SloWindowStats>();
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rawFrom = from;
+        var firstHour = new DateTimeOffset(from.Year, from.Month, from.Day, from.Hour, 0, 0, TimeSpan.Zero);
+        firstHour = firstHour < from ? firstHour.AddHours(1) : firstHour;
+        var lastHour = new DateTimeOffset(to.Year, to.Month, to.Day, to.Hour, 0, 0, TimeSpan.Zero);
+        var rolledUntil = await RolledUntilAsync(connection, ct);
+        if (rolledUntil is { } until && until > firstHour && lastHour > firstHour)
+        {
+            var rolledTo = until < lastHour ? until : lastHour;
+            await ReadRollupsAsync(connection, firstHour, rolledTo, endpointIds, stats, ct);
+            await ReadRawAsync(connection, from, firstHour, endpointIds, stats, ct);
+            rawFrom = rolledTo;
+        }
+
+        await ReadRawAsync(connection, rawFrom, to, endpointIds, stats, ct);
+        return stats.ToDictionary(s => s.Key, s => s.Value.ToStats());
+    }
+
     public async Task<IReadOnlyList<HourPoint>> HoursAsync(Guid endpointId, DateTimeOffset from, CancellationToken ct)
     {
         await using var command = db.CreateCommand(
