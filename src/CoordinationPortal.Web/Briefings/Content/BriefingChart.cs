@@ -12,13 +12,23 @@ namespace CoordinationPortal.Web.Briefings.Content;
 /// </summary>
 public static class BriefingChart
 {
-    /// <summary>At most this many series are drawn (the national briefing's table lists every sector).</summary>
+    /// <summary>At most this many series are drawn.</summary>
     public const int MaxSeries = 3;
+
+    /// <summary>
+    /// The series the chart draws: the subject and what it is compared with; for the national briefing, whose table
+    /// lists every sector, the national averages alone.
+    /// </summary>
+    public static IReadOnlyList<PeerSeries> Charted(BriefingModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return [.. model.Peers.Take(model.Target.Scope == Domain.Briefings.BriefingScope.National ? 1 : MaxSeries)];
+    }
 
     public static string DataUri(BriefingModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var series = model.Peers.Take(MaxSeries).ToList();
+        var series = Charted(model);
         const int width = 640, height = 250, top = 34, bottom = 40, left = 34;
         var plot = height - top - bottom;
         var groupWidth = (width - left - 10) / Layers.All.Count;
@@ -37,7 +47,7 @@ public static class BriefingChart
         {
             var x = left + (s * 200);
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"8\" width=\"12\" height=\"12\" fill=\"{Fill(s)}\" stroke=\"#333\" stroke-width=\"0.5\"/>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 16}\" y=\"18\">{Escape(Shorten(series[s].Label, 30))}</text>");
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 16}\" y=\"18\">{Escape(Shorten(series[s].Label, 26))}</text>");
         }
 
         // Axis: 0, 50, 100.
