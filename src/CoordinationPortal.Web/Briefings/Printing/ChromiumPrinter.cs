@@ -160,6 +160,13 @@ public sealed partial class ChromiumPrinter(PrintSettings settings, ILogger<Chro
                     return;
                 }
 
+                if (e.Request.Url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Inlined content (the charts): read from the document itself, no network involved.
+                    await e.Request.ContinueAsync();
+                    return;
+                }
+
                 if (e.Request.Url == FaviconUrl)
                 {
                     // The browser's own request for every page, not the document's: answered "none" from here.
