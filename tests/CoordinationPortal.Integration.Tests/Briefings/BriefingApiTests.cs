@@ -91,8 +91,10 @@ public sealed class BriefingApiTests(PortalFixture portal) : IAsyncLifetime
         });
         Assert.True(assessed.StatusCode == HttpStatusCode.Created, await assessed.Content.ReadAsStringAsync());
 
-        var (_, newEtag, newVersion) = await BriefingWorker.DownloadAsync(admin, url);
+        var (pdf, newEtag, newVersion) = await BriefingWorker.DownloadAsync(admin, url);
         Assert.NotEqual(etag, newEtag);
+        // The new PDF says so on every page.
+        Assert.All(await PdfTools.PagesAsync(pdf), page => Assert.Contains("Data version " + newVersion, page, StringComparison.Ordinal));
         Assert.True(long.Parse(newVersion.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture)
             > long.Parse(version.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture), $"{newVersion} is not after {version}");
     }
