@@ -25,17 +25,8 @@ public sealed partial class BriefingPdfTests(PortalFixture portal)
     // Conjuncts a broken shaper or ToUnicode map loses: क्ष, त्र, ज्ञ, श्र.
     private const string HindiName = "ज्ञान श्रम क्षेत्र त्रिपुरा परिषद";
 
-    public static TheoryData<string, string> Scopes() => new()
-    {
-        { "national", "en" }, { "national", "hi" },
-        { "sector", "en" }, { "sector", "hi" },
-        { "jurisdiction", "en" }, { "jurisdiction", "hi" },
-        { "agency", "en" }, { "agency", "hi" },
-        { "working-group", "en" }, { "working-group", "hi" },
-    };
-
     [Theory]
-    [MemberData(nameof(Scopes))]
+    [MemberData(nameof(ContentTests.Scopes), MemberType = typeof(ContentTests))]
     public async Task every_scope_prints_its_agencies_scores_flags_page_numbers_and_data_version_on_every_page(string scope, string lang)
     {
         var sector = RollupTestData.UniqueCode("pdf");
