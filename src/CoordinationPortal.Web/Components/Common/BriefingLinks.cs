@@ -1,3 +1,4 @@
+using System.Globalization;
 using CoordinationPortal.Domain.Briefings;
 
 namespace CoordinationPortal.Web.Components.Common;
@@ -19,4 +20,8 @@ public static class BriefingLinks
     /// <summary>The long tables of a briefing (every agency of its scope) as CSV, UTF-8 with a byte-order mark.</summary>
     public static string AnnexCsv(BriefingTarget target) =>
         $"/api/v1/briefings/{target.ScopeSlug}/{Uri.EscapeDataString(target.Subject)}/annex.csv?lang={target.Language}";
+
+    /// <summary>The portal's culture for a briefing language (<c>en</c> → en-IN, <c>hi</c> → hi-IN): to word a link in the language it offers.</summary>
+    public static CultureInfo Culture(string language) =>
+        CultureInfo.GetCultureInfo(language == "hi" ? "hi-IN" : "en-IN");
 }
