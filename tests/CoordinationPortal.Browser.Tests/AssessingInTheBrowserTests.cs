@@ -104,7 +104,7 @@ public sealed class AssessingInTheBrowserTests(BrowserFixture fixture)
     public async Task the_portal_speaks_hindi_after_switching_language()
     {
         var page = await fixture.SignedInPageAsync(Viewer.Email, Viewer.Password);
-        await page.GetByRole(AriaRole.Link, new() { Name = "हिन्दी" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "हिन्दी", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "hi");
         var heading = await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync();
         Assert.Matches(new Regex("[\u0900-\u097F]"), heading);
