@@ -39,6 +39,8 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
         ["Probes:StreamTimeout"] = "00:00:03",
         // Open pages re-check their session every two seconds, so a test sees a sign-out reach an open page quickly.
         ["Security:Sessions:RevalidationInterval"] = "00:00:02",
+        // The portal prints briefings as a real one does (its other jobs stay off, so tests control probes and flags).
+        ["Briefings:RunServer"] = "true",
     };
 
     public string BaseUrl { get; private set; } = "";
