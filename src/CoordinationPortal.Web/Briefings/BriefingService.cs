@@ -50,7 +50,7 @@ public sealed class BriefingService(
             return refused;
         }
 
-        return await EnsureAsync(target, user.Identity?.Name ?? "", ct);
+        return await EnsureAsync(target, user.Identity?.Name ?? "", Origin(), ct);
     }
 
     /// <summary>The generated PDF of a ready briefing, or null when it has been purged meanwhile.</summary>
@@ -60,8 +60,20 @@ public sealed class BriefingService(
         return store.PdfAsync(BriefingKeys.For(target, file.Version, Origin()), ct);
     }
 
-    /// <summary>Queues the current version of a briefing as the system (the nightly job), unless it exists.</summary>
-    public Task<BriefingState> PregenerateAsync(BriefingTarget target, CancellationToken ct) => EnsureAsync(target, "system", ct);
+    /// <summary>
+    /// Queues the current version of a briefing as the system (the nightly job), unless it exists, for each address
+    /// readers used in the last week (<c>Briefings:PublicUrl</c> alone when set), so the morning's downloads find it.
+    /// </summary>
+    public async Task PregenerateAsync(BriefingTarget target, CancellationToken ct)
+    {
+        IReadOnlyList<string> origins = Configured() is { } configured
+            ? [configured]
+            : await store.OriginsAsync(clock.Now.AddDays(-7), take: 3, ct);
+        foreach (var origin in origins.DefaultIfEmpty(FallbackOrigin))
+        {
+            await EnsureAsync(target, "system", origin, ct);
+        }
+    }
 
     /// <summary>The most recently generated briefings this reader may download, newest first.</summary>
     public async Task<IReadOnlyList<BriefingFileInfo>> RecentAsync(ClaimsPrincipal user, int take, CancellationToken ct)
@@ -125,7 +137,7 @@ public sealed class BriefingService(
         return GroupAccess.For(group, await readers.ForAsync(user, ct)).ReadsAll ? null : new BriefingState.Forbidden();
     }
 
-    private async Task<BriefingState> EnsureAsync(BriefingTarget target, string requestedBy, CancellationToken ct)
+    private async Task<BriefingState> EnsureAsync(BriefingTarget target, string requestedBy, string origin, CancellationToken ct)
     {
         var version = await queries.VersionAsync(target, ct);
         if (version is null)
@@ -133,7 +145,6 @@ public sealed class BriefingService(
             return new BriefingState.NotFound();
         }
 
-        var origin = Origin();
         var key = BriefingKeys.For(target, version, origin);
         var row = await store.FindAsync(key, ct);
         if (row?.File is { } file)
@@ -169,17 +180,14 @@ public sealed class BriefingService(
     /// origin, which is part of the cache key, so a request with a forged Host header gets a briefing of its own and
     /// never changes the one everyone else downloads.
     /// </summary>
-    private string Origin()
-    {
-        if (configuration["Briefings:PublicUrl"] is { Length: > 0 } configured && Uri.TryCreate(configured, UriKind.Absolute, out var uri))
-        {
-            return uri.GetLeftPart(UriPartial.Authority) + "/";
-        }
+    private string Origin() =>
+        Configured()
+        ?? (http.HttpContext?.Request is { Host.HasValue: true } request ? $"{request.Scheme}://{request.Host.ToUriComponent()}/" : FallbackOrigin);
 
-        return http.HttpContext?.Request is { Host.HasValue: true } request
-            ? $"{request.Scheme}://{request.Host.ToUriComponent()}/"
-            : FallbackOrigin;
-    }
+    private string? Configured() =>
+        configuration["Briefings:PublicUrl"] is { Length: > 0 } configured && Uri.TryCreate(configured, UriKind.Absolute, out var uri)
+            ? uri.GetLeftPart(UriPartial.Authority) + "/"
+            : null;
 }
 
 /// <summary>Whether this process can print briefings (Chromium found), and what to install when it cannot.</summary>

@@ -6,7 +6,10 @@ using CoordinationPortal.Domain.WorkingGroups;
 using CoordinationPortal.Integration.Tests.Infrastructure;
 using CoordinationPortal.Integration.Tests.OutOfStep;
 using CoordinationPortal.Tests.Support;
+using CoordinationPortal.Web.Briefings;
+using CoordinationPortal.Web.Briefings.Storage;
 using Marten;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoordinationPortal.Integration.Tests.Briefings;
@@ -97,6 +100,50 @@ public sealed class BriefingApiTests(PortalFixture portal) : IAsyncLifetime
         Assert.All(await PdfTools.PagesAsync(pdf), page => Assert.Contains("Data version " + newVersion, page, StringComparison.Ordinal));
         Assert.True(long.Parse(newVersion.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture)
             > long.Parse(version.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture), $"{newVersion} is not after {version}");
+    }
+
+    [Fact]
+    public async Task the_nightly_job_prints_the_national_briefing_before_anyone_asks_for_it()
+    {
+        using var client = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+        const string Url = "/api/v1/briefings/national/all?lang=en";
+        await BriefingWorker.DownloadAsync(client, Url); // readers use this address
+
+        // The data changes overnight (no change notice: no evaluation follows), then the nightly job runs.
+        await RollupTestData.AgencyAsync(portal, "Nightly briefing agency", RollupTestData.UniqueCode("bn"), "national",
+            new Dictionary<string, int> { ["compute.capacity"] = 3 });
+        await using (var scope = portal.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<BriefingNightlyJob>().RunAsync(CancellationToken.None);
+        }
+
+        // The job queued the new version for the address readers used; once printed, the first request gets the PDF.
+        var store = portal.Factory.Services.GetRequiredService<BriefingStore>();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
+        HttpResponseMessage response;
+        while (true)
+        {
+            response = await client.GetAsync(new Uri(Url, UriKind.Relative));
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                break;
+            }
+
+            response.Dispose();
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the nightly briefing was not printed within 90 s");
+            await Task.Delay(500);
+        }
+
+        using (response)
+        {
+            var version = response.Headers.GetValues("X-Data-Version").Single();
+            var row = (await store.RecentAsync(100, CancellationToken.None)).First(r => r.Target.ScopeSlug == "national" && r.Version.Tag == version && r.Target.Language == "en");
+            Assert.Equal("http://localhost/", row.Origin);
+        }
+
+        await using var check = portal.Factory.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "SELECT count(*) FROM briefings.files WHERE requested_by = 'system' AND scope = 'national' AND origin = 'http://localhost/'");
+        Assert.True((long)(await check.ExecuteScalarAsync())! >= 2, "the nightly job queued both languages");
     }
 
     [Theory]

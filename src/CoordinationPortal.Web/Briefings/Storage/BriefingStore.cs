@@ -138,6 +138,23 @@ public sealed class BriefingStore(NpgsqlDataSource db)
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>The portal addresses briefings were asked from since <paramref name="since"/>, most used first (at most <paramref name="take"/>).</summary>
+    public async Task<IReadOnlyList<string>> OriginsAsync(DateTimeOffset since, int take, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT origin FROM briefings.files WHERE requested_at >= $1 AND requested_by <> 'system' GROUP BY origin ORDER BY count(*) DESC LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = take });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var origins = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            origins.Add(reader.GetString(0));
+        }
+
+        return origins;
+    }
+
     /// <summary>The newest ready briefings, without their bytes.</summary>
     public async Task<IReadOnlyList<BriefingRow>> RecentAsync(int take, CancellationToken ct)
     {
