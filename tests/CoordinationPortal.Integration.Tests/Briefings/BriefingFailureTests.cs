@@ -69,5 +69,10 @@ public sealed class BriefingFailureTests(PortalFixture portal)
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("Chromium", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
         Assert.Contains("apt-get install -y chromium fonts-noto-core", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The Briefings page says the same, in words and with the command.
+        var page = await client.GetStringAsync(new Uri($"/briefings?scope=agency&subject={agency}&lang=en", UriKind.Relative));
+        Assert.Contains("Chromium is not installed", page, StringComparison.Ordinal);
+        Assert.Contains("<code>apt-get install -y chromium fonts-noto-core</code>", page, StringComparison.Ordinal);
     }
 }
