@@ -40,6 +40,8 @@ public sealed class BriefingsFeature : IPortalFeature
                 o.WorkerCount = settings.Concurrency;
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:briefings";
                 o.Queues = [JobQueues.Briefings];
+                // A retried print (1 and 3 s after a failure) is due again within seconds, not at the next 15 s poll.
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
             });
         }
     }

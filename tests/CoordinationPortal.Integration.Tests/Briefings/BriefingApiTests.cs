@@ -227,10 +227,13 @@ internal static class BriefingWorker
         return worker;
     }
 
-    /// <summary>Asks until the briefing is ready (at most a minute) and returns its bytes, ETag and data version.</summary>
+    /// <summary>
+    /// Asks until the briefing is ready and returns its bytes, ETag and data version. The limit allows a retried job on a
+    /// busy machine: Hangfire polls its PostgreSQL queue every 15 s, and a retry waits for the next schedule poll.
+    /// </summary>
     public static async Task<(byte[] Pdf, string ETag, string Version)> DownloadAsync(HttpClient client, string url)
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(180);
         while (true)
         {
             using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
@@ -240,7 +243,7 @@ internal static class BriefingWorker
             }
 
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"{url} was not ready within 90 s");
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"{url} was not ready within 180 s");
             await Task.Delay(500);
         }
     }
