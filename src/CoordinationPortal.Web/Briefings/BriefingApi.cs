@@ -37,7 +37,7 @@ public static class BriefingApi
     {
         var api = app.MapGroup("/api/v1/briefings").RequireAuthorization(Policies.View).WithTags("Briefings");
 
-        api.MapGet("/{scope}/{subject}", async (string scope, string subject, string? lang, HttpContext http, BriefingService briefings,
+        api.MapGet("/{scope}/{subject}", async (string scope, string subject, string? lang, long? after, HttpContext http, BriefingService briefings,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
             if (!BriefingTarget.TryParse(scope, subject, lang, out var target))
@@ -45,7 +45,7 @@ public static class BriefingApi
                 return Malformed(text);
             }
 
-            var state = await briefings.RequestAsync(target, http.User, ct);
+            var state = await briefings.RequestAsync(target, http.User, ct, after);
             if (state is not BriefingState.Ready ready)
             {
                 return Answer(state, target, text, http);
@@ -71,7 +71,7 @@ public static class BriefingApi
             return Results.File(pdf, "application/pdf", file.FileName, lastModified: file.GeneratedAt, entityTag: new EntityTagHeaderValue(file.ETag));
         });
 
-        api.MapGet("/{scope}/{subject}/status", async (string scope, string subject, string? lang, HttpContext http, BriefingService briefings,
+        api.MapGet("/{scope}/{subject}/status", async (string scope, string subject, string? lang, long? after, HttpContext http, BriefingService briefings,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
             if (!BriefingTarget.TryParse(scope, subject, lang, out var target))
@@ -79,7 +79,7 @@ public static class BriefingApi
                 return Malformed(text);
             }
 
-            var state = await briefings.RequestAsync(target, http.User, ct);
+            var state = await briefings.RequestAsync(target, http.User, ct, after);
             return state switch
             {
                 BriefingState.Ready or BriefingState.Pending or BriefingState.Failed => Results.Ok(Status(state, target)),
@@ -125,7 +125,8 @@ public static class BriefingApi
         {
             BriefingState.Ready { File: var f } => new("ready", scope, subject, lang, f.Version.Tag, BriefingLinks.Download(target), statusUrl, null,
                 f.GeneratedAt, f.Bytes, f.Pages, f.ETag),
-            BriefingState.Pending p => new("pending", scope, subject, lang, null, null, statusUrl, p.Since, null, null, null, null),
+            BriefingState.Pending p => new("pending", scope, subject, lang, null, BriefingLinks.After(BriefingLinks.Download(target), p.Sequence),
+                BriefingLinks.After(statusUrl, p.Sequence), p.Since, null, null, null, null),
             BriefingState.Failed f => new("failed", scope, subject, lang, null, null, statusUrl, f.At, null, null, null, null),
             _ => new("unavailable", scope, subject, lang, null, null, statusUrl, null, null, null, null, null),
         };
@@ -138,8 +139,10 @@ public static class BriefingApi
     {
         switch (state)
         {
-            case BriefingState.Pending:
+            case BriefingState.Pending pending:
                 http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                // Asking again at this address is served by the briefing printed for this request, even if the data moves on.
+                http.Response.Headers.Location = BriefingLinks.After(BriefingLinks.Download(target), pending.Sequence);
                 return Results.Json(Status(state, target), statusCode: StatusCodes.Status202Accepted, contentType: "application/json");
             case BriefingState.Failed:
                 http.Response.Headers.RetryAfter = ((int)BriefingService.FailedFor.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);

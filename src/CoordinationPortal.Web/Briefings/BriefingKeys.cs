@@ -17,8 +17,11 @@ public static class BriefingKeys
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(origin);
         var originHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(origin)))[..12];
-        return $"{target}/{version.Tag}/t{BriefingHtml.TemplateVersion}/{originHash}";
+        return $"{target}/{version.Tag}/{Template}/{originHash}";
     }
+
+    /// <summary>The key's template segment.</summary>
+    public static string Template => $"t{BriefingHtml.TemplateVersion}";
 
     /// <summary>A strong ETag from the PDF's bytes: the same bytes always give the same tag.</summary>
     public static string ETagOf(byte[] pdf) => $"\"{Convert.ToHexStringLower(SHA256.HashData(pdf))[..32]}\"";

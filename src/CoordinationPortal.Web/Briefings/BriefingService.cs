@@ -40,8 +40,13 @@ public sealed class BriefingService(
     /// <summary>A failed briefing is reported as failed for this long; a request after it queues a new attempt.</summary>
     public static readonly TimeSpan FailedFor = TimeSpan.FromSeconds(30);
 
-    /// <summary>The briefing of the current data for this reader: ready, or now queued (pending), or why not.</summary>
-    public async Task<BriefingState> RequestAsync(BriefingTarget target, ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>
+    /// The briefing of the current data for this reader: ready, or now queued (pending), or why not. With
+    /// <paramref name="after"/> (the sequence a pending answer gave), a briefing printed from that data or newer is
+    /// ready too: on a portal whose data changes every few seconds, a reader who waited gets the briefing that was
+    /// printed for them rather than a new request each time.
+    /// </summary>
+    public async Task<BriefingState> RequestAsync(BriefingTarget target, ClaimsPrincipal user, CancellationToken ct, long? after = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(user);
@@ -50,7 +55,7 @@ public sealed class BriefingService(
             return refused;
         }
 
-        return await EnsureAsync(target, user.Identity?.Name ?? "", Origin(), ct);
+        return await EnsureAsync(target, user.Identity?.Name ?? "", Origin(), after, ct);
     }
 
     /// <summary>The generated PDF of a ready briefing, or null when it has been purged meanwhile.</summary>
@@ -71,7 +76,7 @@ public sealed class BriefingService(
             : await store.OriginsAsync(clock.Now.AddDays(-7), take: 3, ct);
         foreach (var origin in origins.DefaultIfEmpty(FallbackOrigin))
         {
-            await EnsureAsync(target, "system", origin, ct);
+            await EnsureAsync(target, "system", origin, null, ct);
         }
     }
 
@@ -137,7 +142,7 @@ public sealed class BriefingService(
         return GroupAccess.For(group, await readers.ForAsync(user, ct)).ReadsAll ? null : new BriefingState.Forbidden();
     }
 
-    private async Task<BriefingState> EnsureAsync(BriefingTarget target, string requestedBy, string origin, CancellationToken ct)
+    private async Task<BriefingState> EnsureAsync(BriefingTarget target, string requestedBy, string origin, long? after, CancellationToken ct)
     {
         var version = await queries.VersionAsync(target, ct);
         if (version is null)
@@ -152,6 +157,11 @@ public sealed class BriefingService(
             return new BriefingState.Ready(file);
         }
 
+        if (after is > 0 && await store.NewestReadyAsync(target, origin, BriefingKeys.Template, after.Value, ct) is { File: { } printed })
+        {
+            return new BriefingState.Ready(printed);
+        }
+
         if (!availability.IsAvailable)
         {
             return new BriefingState.Unavailable();
@@ -164,14 +174,14 @@ public sealed class BriefingService(
             case { State: BriefingRowState.Pending } when row.RequestedAt < now - LostAfter && await store.TryRequeueAsync(key, now - LostAfter, now, ct):
             case { State: BriefingRowState.Failed } when row.FailedAt < now - FailedFor && await store.TryRequeueAsync(key, now - FailedFor, now, ct):
                 jobs.Enqueue<BriefingJob>(j => j.GenerateAsync(target.ScopeSlug, target.Subject, target.Language, key, CancellationToken.None));
-                return new BriefingState.Pending(now);
+                return new BriefingState.Pending(now, version.Sequence);
             case { State: BriefingRowState.Failed, FailedAt: { } failedAt }:
                 return new BriefingState.Failed(failedAt);
             case null:
                 // Another request queued it between our read and our insert.
-                return new BriefingState.Pending(now);
+                return new BriefingState.Pending(now, version.Sequence);
             default:
-                return new BriefingState.Pending(row.RequestedAt);
+                return new BriefingState.Pending(row.RequestedAt, version.Sequence);
         }
     }
 

@@ -23,8 +23,11 @@ public abstract record BriefingState
     /// <summary>Generated from the current data: download it.</summary>
     public sealed record Ready(BriefingFileInfo File) : BriefingState;
 
-    /// <summary>Queued or being generated since <paramref name="Since"/>; ask again shortly.</summary>
-    public sealed record Pending(DateTimeOffset Since) : BriefingState;
+    /// <summary>
+    /// Queued or being generated since <paramref name="Since"/>, for data at least at <paramref name="Sequence"/>; ask
+    /// again shortly with <c>after=</c> that sequence, and any briefing printed from that data or newer is served.
+    /// </summary>
+    public sealed record Pending(DateTimeOffset Since, long Sequence = 0) : BriefingState;
 
     /// <summary>Generation failed after its retries at <paramref name="At"/>; asking again queues a new attempt.</summary>
     public sealed record Failed(DateTimeOffset At) : BriefingState;

@@ -102,7 +102,6 @@ public sealed class PrinterTests
             <!DOCTYPE html><html lang="en"><head><title>Hostile</title>
             <link rel="stylesheet" href="{{url}}/a.css"><link rel="prefetch" href="{{url}}/p"><link rel="icon" href="{{url}}/i.ico">
             <style>@import url("{{url}}/b.css"); @font-face { font-family: X; src: url("{{url}}/f.woff2"); } body { font-family: X; background: url("{{url}}/bg.png"); }</style>
-            <meta http-equiv="refresh" content="0;url={{url}}/refresh">
             </head><body><h1>Hostile</h1><img src="{{url}}/i.png" alt="x"><iframe src="{{url}}/frame"></iframe>
             <object data="{{url}}/o"></object><video poster="{{url}}/v.png"></video><img src="http://metadata.example.internal/latest" alt="y">
             <script src="{{url}}/s.js"></script></body></html>

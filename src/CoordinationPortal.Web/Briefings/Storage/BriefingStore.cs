@@ -55,6 +55,24 @@ public sealed class BriefingStore(NpgsqlDataSource db)
         return await command.ExecuteScalarAsync(ct) as byte[];
     }
 
+    /// <summary>The newest ready briefing of a target for this origin and template whose data is at least at <paramref name="sequence"/>.</summary>
+    public async Task<BriefingRow?> NewestReadyAsync(BriefingTarget target, string origin, string template, long sequence, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            SELECT {Columns} FROM briefings.files
+            WHERE scope = $1 AND subject = $2 AND lang = $3 AND origin = $4 AND state = 1 AND version_seq >= $5 AND key LIKE $6
+            ORDER BY version_seq DESC, measured_through DESC LIMIT 1
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = target.ScopeSlug });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = target.Subject });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = target.Language });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = origin });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"%/{template}/%" });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
+    }
+
     /// <summary>Adds a pending row; false when the key has a row already (someone asked first).</summary>
     public async Task<bool> TryQueueAsync(string key, BriefingTarget target, DataVersion version, string origin, string requestedBy, DateTimeOffset now, CancellationToken ct)
     {

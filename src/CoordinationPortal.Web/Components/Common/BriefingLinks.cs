@@ -17,6 +17,13 @@ public static class BriefingLinks
     public static string Page(BriefingTarget target) =>
         $"/briefings?scope={target.ScopeSlug}&subject={Uri.EscapeDataString(target.Subject)}&lang={target.Language}";
 
+    /// <summary>
+    /// An address above, asking for a briefing of data at least at <paramref name="sequence"/>: the one a pending answer
+    /// gives, so that asking again is served as soon as that data (or newer) is printed, however busy the portal is.
+    /// </summary>
+    public static string After(string address, long sequence) =>
+        sequence > 0 ? $"{address}&after={sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : address;
+
     /// <summary>The long tables of a briefing (every agency of its scope) as CSV, UTF-8 with a byte-order mark.</summary>
     public static string AnnexCsv(BriefingTarget target) =>
         $"/api/v1/briefings/{target.ScopeSlug}/{Uri.EscapeDataString(target.Subject)}/annex.csv?lang={target.Language}";
