@@ -120,7 +120,7 @@ public sealed class SlippingCommitmentRuleTests
             + "at level 3.0: 1.0 levels behind Data at level 4.0, at or beyond the margin of 1.0. The commitment that should close the gap is slipping.",
             finding.Explanation.En);
         Assert.Equal(
-            "कार्य मद \"Publish the data-sharing policy\" की नियत तिथि 2026-02-19 थी और इसमें 10 दिनों की देरी हो चुकी है। "
+            "कार्य-बिंदु \"Publish the data-sharing policy\" की नियत तिथि 2026-02-19 थी और यह 10 दिन अतिदेय है। "
             + "यह कंप्यूट के लिए है, जो स्तर 3.0 पर है: डेटा (स्तर 4.0) से 1.0 स्तर पीछे, जो 1.0 की सीमा के बराबर या उससे अधिक है। "
             + "जिस प्रतिबद्धता से यह अंतर कम होना था, वह पिछड़ रही है।",
             finding.Explanation.Hi);
@@ -207,7 +207,7 @@ public sealed class SlippingCommitmentRuleTests
             + "the agency's weakest layer at level 2.0: the commitment that should lift it is slipping.",
             finding.Explanation.En);
         Assert.Equal(
-            "कार्य मद \"Publish the data-sharing policy\" की नियत तिथि 2026-01-15 थी और इसमें 45 दिनों की देरी हो चुकी है। "
+            "कार्य-बिंदु \"Publish the data-sharing policy\" की नियत तिथि 2026-01-15 थी और यह 45 दिन अतिदेय है। "
             + "यह डेटा के लिए है, जो स्तर 2.0 पर एजेंसी की सबसे कमज़ोर परत है: जिस प्रतिबद्धता से इसे आगे बढ़ना था, वह पिछड़ रही है।",
             finding.Explanation.Hi);
         Assert.Equal(
@@ -234,7 +234,7 @@ public sealed class SlippingCommitmentRuleTests
             + "which has not been assessed yet: nothing shows that the layer is being brought up.",
             finding.Explanation.En);
         Assert.Equal(
-            "कार्य मद \"Publish the data-sharing policy\" की नियत तिथि 2026-02-26 थी और इसमें 3 दिनों की देरी हो चुकी है। "
+            "कार्य-बिंदु \"Publish the data-sharing policy\" की नियत तिथि 2026-02-26 थी और यह 3 दिन अतिदेय है। "
             + "यह कौशल के लिए है, जिसका अभी तक आकलन नहीं हुआ है: ऐसा कुछ नहीं दिखता कि इस परत को आगे बढ़ाया जा रहा है।",
             finding.Explanation.Hi);
     }
@@ -337,7 +337,7 @@ public sealed class SlippingCommitmentRuleTests
         var finding = Assert.Single(Evaluate(facts));
 
         Assert.StartsWith($"The action item \"{title}\" was due on 2026-02-24", finding.Explanation.En, StringComparison.Ordinal);
-        Assert.StartsWith($"कार्य मद \"{title}\" की नियत तिथि 2026-02-24", finding.Explanation.Hi, StringComparison.Ordinal);
+        Assert.StartsWith($"कार्य-बिंदु \"{title}\" की नियत तिथि 2026-02-24", finding.Explanation.Hi, StringComparison.Ordinal);
         Assert.EndsWith("the commitment that should lift it is slipping.", finding.Explanation.En, StringComparison.Ordinal);
     }
 

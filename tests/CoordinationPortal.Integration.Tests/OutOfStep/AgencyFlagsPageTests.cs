@@ -93,7 +93,7 @@ public sealed partial class AgencyFlagsPageTests(PortalFixture portal)
         Assert.Contains("कंप्यूट स्तर 4 पर है लेकिन डेटा स्तर 2 पर है।", open, StringComparison.Ordinal);
         Assert.DoesNotContain("Compute is at level 4", open, StringComparison.Ordinal);
         Assert.Contains("मध्यम", open, StringComparison.Ordinal);
-        Assert.Contains("असंतुलन फ़्लैग", html, StringComparison.Ordinal);
+        Assert.Contains("तालमेल से बाहर के फ़्लैग", html, StringComparison.Ordinal);
         Assert.Contains("स्थिति ठीक हो गई", Part(html, "flag-history", "table"), StringComparison.Ordinal);
         Assert.Contains("हल हुआ: ", Part(html, "trend-markers", "ul"), StringComparison.Ordinal);
     }

@@ -100,7 +100,7 @@ public sealed partial class RollupPageTests(PortalFixture portal)
 
         var row = Row(html, sector);
         Assert.Contains($"{sector} में डेटा, कंप्यूट से औसतन 1.0 स्तर पीछे है; 3 में से 2 एजेंसियों पर फ़्लैग है।", row, StringComparison.Ordinal);
-        Assert.Contains("असंतुलन का समेकित सारांश", html, StringComparison.Ordinal);
+        Assert.Contains("तालमेल से बाहर: समेकित सारांश", html, StringComparison.Ordinal);
         Assert.Contains("असंतुलन दंड", html, StringComparison.Ordinal);
     }
 
@@ -231,9 +231,27 @@ public sealed partial class RollupPageTests(PortalFixture portal)
         using var switched = await client.GetAsync("/culture?culture=hi-IN&returnUrl=/framework");
         var html = WebUtility.HtmlDecode(await client.GetStringAsync("/framework"));
 
-        Assert.Contains("असंतुलन फ़्लैग कैसे उठाए जाते हैं", html, StringComparison.Ordinal);
+        Assert.Contains("तालमेल से बाहर के फ़्लैग कैसे उठाए जाते हैं", html, StringComparison.Ordinal);
         Assert.Contains("कंप्यूट स्तर 4.0 पर है, लेकिन डेटा स्तर 2.0 पर है", html, StringComparison.Ordinal);
         Assert.Contains("कंप्यूट डेटा से आगे", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("en-IN", "minimum spread 1.5 levels", "leading layer Compute")]
+    [InlineData("hi-IN", "न्यूनतम अंतर 1.5 स्तर", "आगे रहने वाली परत कंप्यूट")]
+    public async Task the_methodology_states_rule_settings_in_words_never_as_keys(string culture, string spread, string lead)
+    {
+        using var client = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+        using var switched = await client.GetAsync($"/culture?culture={culture}&returnUrl=/framework");
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync("/framework"));
+        var rules = RuleSetParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "seed-data", "out-of-step-rules.json")));
+
+        Assert.Contains(spread, html, StringComparison.Ordinal);
+        Assert.Contains(lead, html, StringComparison.Ordinal);
+        // The camel-case keys (minLevels, highAtLevels…); "lead", "lag" and "layers" are also ordinary words.
+        var keys = rules.Active.SelectMany(r => r.Settings.Keys).Where(k => k.Any(char.IsUpper)).Distinct(StringComparer.Ordinal).ToList();
+        Assert.Contains("highAtLevels", keys);
+        Assert.All(keys, key => Assert.DoesNotContain(key, html, StringComparison.Ordinal));
     }
 
     private static string Score(double value) => value.ToString("0", CultureInfo.InvariantCulture);

@@ -79,7 +79,7 @@ public sealed class SlippingCommitmentTests(PortalFixture portal)
         using var switched = await client.GetAsync("/culture?culture=hi-IN&returnUrl=/");
         var hindi = Section(WebUtility.HtmlDecode(await client.GetStringAsync("/framework")), $"data-kind=\"{SlippingCommitmentRule.KindName}\"", "</section>");
         Assert.Contains("पिछड़ती प्रतिबद्धताएँ", hindi, StringComparison.Ordinal);
-        Assert.Contains("डेटा पर खुला कार्य मद", hindi, StringComparison.Ordinal);
+        Assert.Contains("डेटा पर खुला कार्य-बिंदु", hindi, StringComparison.Ordinal);
         Assert.DoesNotContain("Slipping commitments", hindi, StringComparison.Ordinal);
     }
 
@@ -102,7 +102,7 @@ public sealed class SlippingCommitmentTests(PortalFixture portal)
 
         using var switched = await viewer.GetAsync("/culture?culture=hi-IN&returnUrl=/");
         var hindi = WebUtility.HtmlDecode(await viewer.GetStringAsync($"/flags?rule={ruleId}"));
-        Assert.Contains("कार्य मद", Section(hindi, $"data-flag=\"{slipping}\"", "</tr>"), StringComparison.Ordinal);
+        Assert.Contains("कार्य-बिंदु", Section(hindi, $"data-flag=\"{slipping}\"", "</tr>"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class SlippingCommitmentTests(PortalFixture portal)
             [new Figure("daysOverdue", 45), new Figure("dueDate", 20260115)],
             new LocalizedText(
                 "The action item \"Publish the data-sharing policy\" was due on 2026-01-15 and is 45 days overdue.",
-                "कार्य मद \"Publish the data-sharing policy\" की नियत तिथि 2026-01-15 थी और इसमें 45 दिनों की देरी हो चुकी है।"),
+                "कार्य-बिंदु \"Publish the data-sharing policy\" की नियत तिथि 2026-01-15 थी और यह 45 दिन अतिदेय है।"),
             1, DateTimeOffset.UtcNow.AddDays(-2));
     }
 

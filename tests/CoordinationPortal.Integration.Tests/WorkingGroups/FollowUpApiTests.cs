@@ -65,7 +65,7 @@ public sealed class FollowUpApiTests(PortalFixture portal)
 
         var created = await ExpectAsync(cast.Chair.PostAsJsonAsync($"/api/v1/working-groups/{group}/initiatives", new
         {
-            title = new { en = "Governance at level 3 by next year", hi = "अगले वर्ष तक शासन स्तर 3 पर" },
+            title = new { en = "Governance at level 3 by next year", hi = "अगले वर्ष तक अभिशासन स्तर 3 पर" },
             layers = (string[])["governance"],
             targetLevel = 3,
             deadline = Day(cast.Today.AddDays(365)),

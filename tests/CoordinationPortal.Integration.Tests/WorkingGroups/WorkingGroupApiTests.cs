@@ -115,7 +115,7 @@ public sealed class WorkingGroupApiTests(PortalFixture portal)
             Problem.Json("""{"status":"dropped","expectedVersion":1}"""), "hi-IN");
         var dropProblem = await Problem.AssertAsync(hindi, HttpStatusCode.BadRequest);
         Assert.Equal(["ActionItem.DropReasonRequired"], Codes(dropProblem, "note"));
-        Assert.Equal("बताएँ कि कार्य-मद क्यों छोड़ा जा रहा है।", Problem.Message(dropProblem, "note"));
+        Assert.Equal("बताएँ कि कार्य-बिंदु क्यों छोड़ा जा रहा है।", Problem.Message(dropProblem, "note"));
     }
 
     [Fact]
