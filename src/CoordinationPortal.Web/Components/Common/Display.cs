@@ -10,6 +10,28 @@ public static class Display
 {
     public static string Language => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
 
+    /// <summary>
+    /// The <c>lang</c> of a text people typed (an evidence note, a maintenance note) when it differs from the page's:
+    /// "en" for Latin-script text on a Hindi page, "hi" for Devanagari text on an English page, otherwise null (no
+    /// attribute), so a screen reader reads each note in its own language.
+    /// </summary>
+    public static string? LangOf(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var devanagari = text.Any(c => c is >= '\u0900' and <= '\u097F');
+        var latin = text.Any(char.IsAsciiLetter);
+        return Language switch
+        {
+            "hi" when latin && !devanagari => "en",
+            "en" when devanagari && !latin => "hi",
+            _ => null,
+        };
+    }
+
     public static string LayerName(this ReadinessFramework framework, Layer layer) => framework.LayerOf(layer).Name.For(Language);
 
     public static string Score(double? score) => score is { } s ? s.ToString("0", CultureInfo.CurrentCulture) : "–";
