@@ -12,7 +12,7 @@ public sealed class RollupBrowserTests(BrowserFixture fixture)
 
     [Theory]
     [InlineData("en-IN", "Out-of-step roll-ups")]
-    [InlineData("hi-IN", "असंतुलन का समेकित सारांश")]
+    [InlineData("hi-IN", "तालमेल से बाहर: समेकित सारांश")]
     public async Task the_roll_ups_have_no_serious_accessibility_violations(string culture, string heading)
     {
         var page = await fixture.SignedInPageAsync(Viewer.Email, Viewer.Password);
