@@ -223,7 +223,7 @@ public sealed class ScorecardReviewBrowserTests(BrowserFixture fixture)
         await page.GotoAsync($"/culture?culture={culture}&returnUrl=/agencies/{agency}/assess/{assessed[0]}");
         await page.Locator("#level-2").CheckAsync();
         await page.Locator("#note").FillAsync("");
-        await page.Locator("button[type=submit]").ClickAsync();
+        await page.Locator("button.primary-button[type=submit]").ClickAsync();
         await Assertions.Expect(page.GetByTestId("errors")).ToBeVisibleAsync();
 
         var results = await page.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions
