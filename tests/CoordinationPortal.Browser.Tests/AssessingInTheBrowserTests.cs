@@ -39,7 +39,7 @@ public sealed class AssessingInTheBrowserTests(BrowserFixture fixture)
             await page.Locator("#target-level").SelectOptionAsync("");
             await page.Locator("#target-date").FillAsync("");
             await page.GetByRole(AriaRole.Button, new() { Name = "Save assessment" }).ClickAsync();
-            await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/agencies/{HealthMinistry}$"));
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/agencies/{HealthMinistry}\\?saved={Regex.Escape(indicator)}$"));
         }
 
         await page.GotoAsync("/");
@@ -60,7 +60,7 @@ public sealed class AssessingInTheBrowserTests(BrowserFixture fixture)
         await first.Locator("#level-3").CheckAsync();
         await first.GetByLabel("Evidence note").FillAsync("First editor's note.");
         await first.GetByRole(AriaRole.Button, new() { Name = "Save assessment" }).ClickAsync();
-        await Assertions.Expect(first).ToHaveURLAsync(new Regex($"/agencies/{HealthMinistry}$"));
+        await Assertions.Expect(first).ToHaveURLAsync(new Regex($"/agencies/{HealthMinistry}\\?saved=skills.leadership-literacy$"));
 
         await second.Locator("#level-2").CheckAsync();
         await second.GetByLabel("Evidence note").FillAsync("Second editor's note.");

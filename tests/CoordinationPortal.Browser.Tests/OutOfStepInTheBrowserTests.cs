@@ -49,7 +49,7 @@ public sealed class OutOfStepInTheBrowserTests(BrowserFixture fixture)
             await page.Locator("#target-level").SelectOptionAsync("");
             await page.Locator("#target-date").FillAsync("");
             await page.GetByRole(AriaRole.Button, new() { Name = "Save assessment" }).ClickAsync();
-            await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/agencies/{Maharashtra}$"));
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/agencies/{Maharashtra}\\?saved="));
         }
     }
 

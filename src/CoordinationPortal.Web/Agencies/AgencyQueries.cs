@@ -13,6 +13,9 @@ public sealed record Scorecard(Agency Agency, LayerScores Scores, ReadinessIndex
 /// <summary>Everything the agency page shows, read from one fetch of the stream.</summary>
 public sealed record AgencyView(Scorecard Card, IReadOnlyList<TrendPoint> Trend, IReadOnlyList<HistoryEntry> History);
 
+/// <summary>What the scorecard review page shows: the agency now, as it stood at the end of the last quarter, and this quarter.</summary>
+public sealed record ScorecardUnderReview(Agency Agency, Agency? LastQuarter, AssessmentCycle Cycle, TimeSpan Offset);
+
 public sealed record HistoryEntry(DateTimeOffset At, string By, string Kind, string? IndicatorId, int? Level, string? Detail, long Version);
 
 /// <summary>Reads for pages and the API. The portfolio comes from the small summary documents; scorecards "as of" a date are replayed from events.</summary>
@@ -42,6 +45,21 @@ public sealed class AgencyQueries(IQuerySession session, ReadinessFramework fram
         return card is null
             ? null
             : new AgencyView(card, Trend.Monthly(events, framework, clock.Today, clock.OffsetAt(clock.Today)), History(events));
+    }
+
+    /// <summary>The scorecard now and at the end of the last closed quarter, from a single read of the stream.</summary>
+    public async Task<ScorecardUnderReview?> ReviewAsync(Guid agencyId, CancellationToken ct)
+    {
+        var events = await EventsAsync(agencyId, ct);
+        var now = Agency.Fold(events);
+        if (now is null)
+        {
+            return null;
+        }
+
+        var cycle = AssessmentCycle.Containing(clock.Today);
+        var lastQuarterEnd = cycle.Start.AddDays(-1);
+        return new ScorecardUnderReview(now, Agency.AsOf(events, lastQuarterEnd, clock.OffsetAt(lastQuarterEnd)), cycle, clock.OffsetAt(clock.Today));
     }
 
     private async Task<IReadOnlyList<object>> EventsAsync(Guid agencyId, CancellationToken ct) =>

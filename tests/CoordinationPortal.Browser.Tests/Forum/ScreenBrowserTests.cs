@@ -145,7 +145,7 @@ public sealed class ScreenBrowserTests(BrowserFixture fixture)
         await lead.GetByLabel("Evidence note").FillAsync("GPU cluster commissioned; utilisation report attached.");
         await lead.Locator("#url").FillAsync("https://records.example.gov.in/compute/cluster");
         await lead.GetByRole(AriaRole.Button, new() { Name = "Save assessment" }).ClickAsync();
-        await Assertions.Expect(lead).ToHaveURLAsync(new Regex($"/agencies/{agency}$"));
+        await Assertions.Expect(lead).ToHaveURLAsync(new Regex($"/agencies/{agency}\\?saved="));
 
         await Assertions.Expect(cell).ToHaveTextAsync("75");
         Assert.Equal(0, navigations);
