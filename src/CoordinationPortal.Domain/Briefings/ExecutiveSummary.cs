@@ -1,3 +1,5 @@
+using CoordinationPortal.Domain.Agencies;
+using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Domain.Scoring;
 
@@ -124,6 +126,29 @@ public static class ExecutiveSummary
             return scored.Count == 0 ? null : scored.Average();
         });
     }
+
+    /// <summary>
+    /// The instant a quarter closes: the start of the day after its due date, at the portal's offset that day
+    /// (<paramref name="offsetAt"/>). An assessment made earlier counts towards the quarter.
+    /// </summary>
+    public static DateTimeOffset QuarterClose(AssessmentCycle quarter, Func<DateOnly, TimeSpan> offsetAt)
+    {
+        ArgumentNullException.ThrowIfNull(quarter);
+        ArgumentNullException.ThrowIfNull(offsetAt);
+        var nextDay = quarter.DueDate.AddDays(1);
+        return new DateTimeOffset(nextDay.ToDateTime(TimeOnly.MinValue), offsetAt(nextDay));
+    }
+
+    /// <summary>
+    /// Each layer's average over the agencies whose histories (<paramref name="histories"/>, one per agency) held an
+    /// assessment before <paramref name="before"/>, scored as their levels stood then. The briefing's and the landing
+    /// page's "change since last quarter" both come from here.
+    /// </summary>
+    public static LayerScores AveragesBefore(IEnumerable<IEnumerable<LevelChange>> histories, DateTimeOffset before, ReadinessFramework framework) =>
+        Averages(histories
+            .Select(history => LevelsBefore(history, before))
+            .Where(levels => levels.Count > 0)
+            .Select(levels => Scores.Layers(framework, levels)));
 
     /// <summary>
     /// An agency's indicator levels as they stood just before <paramref name="before"/> (the start of the day after a

@@ -2,11 +2,13 @@ using CoordinationPortal.Domain;
 using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Domain.Scoring;
+using CoordinationPortal.Web.Framework;
 using Marten;
 
 namespace CoordinationPortal.Web.Agencies;
 
-public sealed record PortfolioFilter(AgencyKind? Kind = null, string? Sector = null, string? Jurisdiction = null);
+/// <summary>The portfolio's filters; <see cref="Name"/> matches part of an agency's English or Hindi name, case-insensitively.</summary>
+public sealed record PortfolioFilter(AgencyKind? Kind = null, string? Sector = null, string? Jurisdiction = null, string? Name = null);
 
 public sealed record Scorecard(Agency Agency, LayerScores Scores, ReadinessIndex? Index, DateOnly? AsOf);
 
@@ -19,7 +21,7 @@ public sealed record ScorecardUnderReview(Agency Agency, Agency? LastQuarter, As
 public sealed record HistoryEntry(DateTimeOffset At, string By, string Kind, string? IndicatorId, int? Level, string? Detail, long Version);
 
 /// <summary>Reads for pages and the API. The portfolio comes from the small summary documents; scorecards "as of" a date are replayed from events.</summary>
-public sealed class AgencyQueries(IQuerySession session, ReadinessFramework framework, PortalClock clock)
+public sealed class AgencyQueries(IQuerySession session, ReadinessFramework framework, PortalClock clock, ReferenceData reference)
 {
     public async Task<IReadOnlyList<AgencySummary>> PortfolioAsync(PortfolioFilter filter, CancellationToken ct)
     {
@@ -28,7 +30,26 @@ public sealed class AgencyQueries(IQuerySession session, ReadinessFramework fram
         if (!string.IsNullOrEmpty(filter.Sector)) query = query.Where(a => a.Sector == filter.Sector);
         if (!string.IsNullOrEmpty(filter.Jurisdiction)) query = query.Where(a => a.Jurisdiction == filter.Jurisdiction);
         var rows = await query.ToListAsync(ct);
-        return rows.OrderBy(a => a.Name, StringComparer.CurrentCulture).ToList();
+        return rows.Where(a => NameMatches(a.Name, filter.Name, reference)).OrderBy(a => a.Name, StringComparer.CurrentCulture).ToList();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="search"/> (trimmed; empty matches all) is part of the agency's registered name or of its
+    /// Hindi name, ignoring case. Matched in memory: the Hindi names are reference data, not stored with the agency.
+    /// </summary>
+    public static bool NameMatches(string registered, string? search, ReferenceData reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var text = search?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        var names = reference.AgencyName(registered);
+        return registered.Contains(text, StringComparison.CurrentCultureIgnoreCase)
+            || names.En.Contains(text, StringComparison.CurrentCultureIgnoreCase)
+            || names.Hi.Contains(text, StringComparison.CurrentCultureIgnoreCase);
     }
 
     /// <summary>The current scorecard comes from the inline snapshot; one "as of" a date is replayed from the events.</summary>

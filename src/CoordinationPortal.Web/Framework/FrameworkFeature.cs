@@ -9,12 +9,22 @@ namespace CoordinationPortal.Web.Framework;
 
 public sealed record ReferenceItem(string Code, LocalizedText Name);
 
-/// <summary>Names of agency kinds, sectors and jurisdictions in every language, from <c>seed-data/reference.json</c>.</summary>
+/// <summary>
+/// Names of agency kinds, sectors and jurisdictions in every language, from <c>seed-data/reference.json</c>; and the
+/// known agencies' names in every language (<see cref="AgencyNames"/>, code = the registered English name), which the
+/// portfolio's search matches.
+/// </summary>
 public sealed record ReferenceData(
     IReadOnlyList<ReferenceItem> AgencyKinds,
     IReadOnlyList<ReferenceItem> Sectors,
-    IReadOnlyList<ReferenceItem> Jurisdictions)
+    IReadOnlyList<ReferenceItem> Jurisdictions,
+    IReadOnlyList<ReferenceItem>? AgencyNames = null)
 {
+    /// <summary>An agency's name in both languages: the Hindi one where the reference names it, else the registered name.</summary>
+    public LocalizedText AgencyName(string registered) =>
+        AgencyNames?.FirstOrDefault(i => string.Equals(i.Code, registered, StringComparison.Ordinal))?.Name ?? new LocalizedText(registered, registered);
+
+
     public string KindName(AgencyKind kind, string language) => NameOf(AgencyKinds, kind.ToString(), language);
 
     public string SectorName(string code, string language) => NameOf(Sectors, code, language);

@@ -306,13 +306,8 @@ public sealed class BriefingQueries(
             return LayerScores.Empty;
         }
 
-        var nextDay = quarter.DueDate.AddDays(1);
-        var before = new DateTimeOffset(nextDay.ToDateTime(TimeOnly.MinValue), clock.OffsetAt(nextDay));
         var timelines = await session.LoadManyAsync<AgencyTimeline>(ct, ids);
-        return ExecutiveSummary.Averages(timelines
-            .Select(t => ExecutiveSummary.LevelsBefore(t.Changes(), before))
-            .Where(levels => levels.Count > 0)
-            .Select(levels => Scores.Layers(framework, levels)));
+        return ExecutiveSummary.AveragesBefore(timelines.Select(t => t.Changes()), ExecutiveSummary.QuarterClose(quarter, clock.OffsetAt), framework);
     }
 
     /// <summary>
