@@ -73,7 +73,7 @@ public sealed class LandingBrowserTests(BrowserFixture fixture)
 
     [Theory]
     [InlineData("en-IN", "Where the portfolio stands")]
-    [InlineData("hi-IN", "पोर्टफोलियो की स्थिति")]
+    [InlineData("hi-IN", "पोर्टफ़ोलियो की स्थिति")]
     public async Task the_first_screen_shows_the_apis_layer_averages_flags_and_endpoints_above_the_fold(string culture, string heading)
     {
         var page = await fixture.SignedInPageAsync(Viewer.Email, Viewer.Password);
