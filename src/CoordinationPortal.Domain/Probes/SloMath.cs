@@ -44,16 +44,13 @@ public sealed record SloReport(
     public bool? AllMet => AvailabilityMet is null
         ? null
         : AvailabilityMet == true && TtftMet != false && ThroughputMet != false;
+
+    /// <summary>Null when the window has no samples; true when the misses have used the whole error budget.</summary>
+    public bool? ErrorBudgetExhausted => ErrorBudgetRemainingPercent is { } left ? left <= 0 : null;
 }
 
 public static class SloMath
 {
-    /// <summary>
-    /// The error budget reported when the target is 100 % and any sample was unavailable: no budget at all, spent.
-    /// Below 100 % the budget is computed and may be far below this (a 99.9 % target at 99 % is −900).
-    /// </summary>
-    public const double NoBudgetOverspentPercent = -100;
-
     public static TimeSpan Length(SloWindow window) => window switch
     {
         SloWindow.Hour => TimeSpan.FromHours(1),
@@ -65,9 +62,11 @@ public static class SloMath
 
     /// <summary>
     /// Availability is (Up + Degraded) / Samples × 100: a degraded endpoint still answers. A sample counted as
-    /// neither up, degraded nor down counts as unavailable. The error budget remaining is
-    /// 100 × (1 − unavailable fraction / (1 − target/100)): 100 with nothing unavailable, 0 exactly at the target,
-    /// negative when overspent; with a 100 % target it is 100 or <see cref="NoBudgetOverspentPercent"/>.
+    /// neither up, degraded nor down counts as unavailable. The error budget is spent by every probe that missed the
+    /// promise — down, unclassified, and degraded too (it answered, but too slowly or only partly), so a degraded
+    /// endpoint's budget shows its misses. Remaining: 100 × (1 − missed fraction / (1 − target/100)), from 100 with
+    /// nothing missed down to 0, where it stays: an exhausted budget is 0 and <see cref="SloReport.ErrorBudgetExhausted"/>,
+    /// never a figure such as −9 900 %. With a 100 % target any miss exhausts it.
     /// Availability and budget are computed in decimal so that a window exactly at its target meets it.
     /// TTFT is met when the estimated p95 is at most the target; throughput when the estimated median is at least
     /// the minimum; each null when the window has no such measurement.
@@ -89,11 +88,8 @@ public static class SloMath
 
         var target = (decimal)targets.AvailabilityPercent;
         var availability = (stats.Up + stats.Degraded) * 100m / stats.Samples;
-        var unavailable = 100m - availability;
-        var allowed = 100m - target;
-        var budget = allowed > 0
-            ? (double)(100m * (1m - (unavailable / allowed)))
-            : unavailable == 0 ? 100 : NoBudgetOverspentPercent;
+        var missed = (stats.Samples - stats.Up) * 100m / stats.Samples;
+        var budget = (double)ErrorBudgetRemaining(missed, 100m - target);
 
         var ttftP95 = stats.Ttft.Percentile(95);
         var tokensP50 = stats.TokensPerSecond.Percentile(50);
@@ -109,6 +105,20 @@ public static class SloMath
             availability >= target,
             MeetsTtft(ttftP95, targets.P95TtftMs),
             MeetsThroughput(tokensP50, targets.MinOutputTokensPerSecond));
+    }
+
+    /// <summary>
+    /// The share of the error budget left, 0 to 100: <paramref name="missedPercent"/> of the probes missed, of
+    /// <paramref name="allowedPercent"/> allowed. Spent or overspent is 0.
+    /// </summary>
+    public static decimal ErrorBudgetRemaining(decimal missedPercent, decimal allowedPercent)
+    {
+        if (missedPercent <= 0)
+        {
+            return 100;
+        }
+
+        return allowedPercent <= 0 ? 0 : Math.Max(0, 100m * (1m - (missedPercent / allowedPercent)));
     }
 
     /// <summary>Whether a p95 time to first token meets its target: at or under it. Null without a measurement.</summary>

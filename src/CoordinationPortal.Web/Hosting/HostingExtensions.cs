@@ -60,7 +60,10 @@ public static class HostingExtensions
         // Emit Hindi (and every other script) as characters, not numeric entities: pages stay a fraction of the
         // size on slow connections. Markup-significant characters are still encoded.
         builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // The live render starts from the prerender's persisted state (no flicker), which the browser hands back in the
+        // circuit's first message: an endpoint page with six hours of probes is more than SignalR's default 32 KB.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = 1024 * 1024);
         builder.Services.AddAntiforgery();
         return builder;
     }
@@ -154,8 +157,20 @@ public static class HostingExtensions
         }
 
         app.UsePortalExceptionHandling();
-        // Pages get a friendly "not found" page; the API keeps its status codes and ProblemDetails bodies.
-        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), branch => branch.UseStatusCodePagesWithReExecute("/not-found"));
+        // Pages get the portal's not-found page (and its other error statuses); the API keeps its status codes and
+        // ProblemDetails bodies. On the main pipeline, not in a UseWhen branch: a branch's re-execution is routed against
+        // no endpoints at all, so an unknown address used to get an empty 404. A new scope for the re-executed request:
+        // the not-found page is a component, and the first request's renderer may already have run.
+        app.UseStatusCodePagesWithReExecute("/not-found", "?status={0}", createScopeForStatusCodePages: true);
+        app.Use((ctx, next) =>
+        {
+            if (StatusPage.IsApi(ctx) && ctx.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            return next(ctx);
+        });
         app.UseRequestLocalization();
         app.UseInputGuard();
         app.UseAuthentication();

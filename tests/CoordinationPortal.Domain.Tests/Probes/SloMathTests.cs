@@ -62,7 +62,8 @@ public sealed class SloMathTests
         var report = Evaluate(Stats(10_000, 9989, 0, 11));
 
         Assert.False(report.AvailabilityMet);
-        Assert.Equal(-10, report.ErrorBudgetRemainingPercent!.Value, 10);
+        Assert.Equal(0, report.ErrorBudgetRemainingPercent);
+        Assert.True(report.ErrorBudgetExhausted);
     }
 
     [Fact]
@@ -73,15 +74,39 @@ public sealed class SloMathTests
 
         Assert.True(report.AvailabilityMet);
         Assert.Equal(10, report.ErrorBudgetRemainingPercent!.Value, 10);
+        Assert.False(report.ErrorBudgetExhausted);
     }
 
     [Fact]
-    public void a_window_without_downtime_has_its_whole_budget()
+    public void a_window_where_every_probe_was_up_has_its_whole_budget()
     {
-        var report = Evaluate(Stats(500, 480, 20, 0));
+        var report = Evaluate(Stats(500, 500, 0, 0));
 
         Assert.Equal(100, report.AvailabilityPercent);
         Assert.Equal(100, report.ErrorBudgetRemainingPercent);
+        Assert.False(report.ErrorBudgetExhausted);
+    }
+
+    [Fact]
+    public void degraded_probes_answer_but_spend_the_error_budget()
+    {
+        // 20 degraded of 500: still 100 % available, but 4 % of the probes missed against 0.1 % allowed — the board
+        // used to show a Degraded endpoint with its whole budget left.
+        var report = Evaluate(Stats(500, 480, 20, 0));
+
+        Assert.Equal(100, report.AvailabilityPercent);
+        Assert.True(report.AvailabilityMet);
+        Assert.Equal(0, report.ErrorBudgetRemainingPercent);
+        Assert.True(report.ErrorBudgetExhausted);
+    }
+
+    [Fact]
+    public void a_few_degraded_probes_spend_part_of_the_budget()
+    {
+        // Target 99 %: 1 degraded in 200 is 0.5 % of 1 % allowed, the same as one down.
+        var report = Evaluate(Stats(200, 199, 1, 0), Targets with { AvailabilityPercent = 99 });
+
+        Assert.Equal(50, report.ErrorBudgetRemainingPercent!.Value, 10);
     }
 
     [Fact]
@@ -95,12 +120,13 @@ public sealed class SloMathTests
     }
 
     [Fact]
-    public void an_overspent_budget_goes_far_below_zero()
+    public void an_overspent_budget_is_exhausted_never_a_negative_share()
     {
-        // 99 % against 99.9 %: 1 % of 0.1 % allowed, 100 × (1 − 10) = −900.
+        // 99 % against 99.9 %: 1 % of 0.1 % allowed, ten times the budget: exhausted (it used to read −900 %).
         var report = Evaluate(Stats(100, 99, 0, 1));
 
-        Assert.Equal(-900, report.ErrorBudgetRemainingPercent!.Value, 10);
+        Assert.Equal(0, report.ErrorBudgetRemainingPercent);
+        Assert.True(report.ErrorBudgetExhausted);
     }
 
     [Fact]
@@ -113,7 +139,8 @@ public sealed class SloMathTests
 
         Assert.Equal(100, clean.ErrorBudgetRemainingPercent);
         Assert.True(clean.AvailabilityMet);
-        Assert.Equal(SloMath.NoBudgetOverspentPercent, oneDown.ErrorBudgetRemainingPercent);
+        Assert.Equal(0, oneDown.ErrorBudgetRemainingPercent);
+        Assert.True(oneDown.ErrorBudgetExhausted);
         Assert.False(oneDown.AvailabilityMet);
     }
 
@@ -215,8 +242,9 @@ public sealed class SloMathTests
         Assert.Null(report.TtftMet);
         Assert.Null(report.TtftP95Ms);
         Assert.False(report.AllMet);
-        // 100 % unavailable of 0.1 % allowed: 100 × (1 − 1000) = −99 900.
-        Assert.Equal(-99_900, report.ErrorBudgetRemainingPercent!.Value, 6);
+        // 100 % unavailable of 0.1 % allowed: exhausted, not −99 900 %.
+        Assert.Equal(0, report.ErrorBudgetRemainingPercent);
+        Assert.True(report.ErrorBudgetExhausted);
     }
 
     [Fact]
