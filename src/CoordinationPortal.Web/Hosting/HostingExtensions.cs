@@ -62,6 +62,7 @@ public static class HostingExtensions
         builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddAntiforgery();
+        builder.AddPortalPerformance(); // compression, the read cache and its eviction by the change feed
         return builder;
     }
 
@@ -163,14 +164,15 @@ public static class HostingExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
+        app.UsePortalPerformance(); // the read cache, then compression
 
-        app.MapStaticAssets().AllowAnonymous();
+        var assets = app.MapPortalStaticAssets(); // pre-compressed, fingerprinted assets immutable
         foreach (var feature in PortalFeatures.All)
         {
             feature.MapRoutes(app);
         }
 
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().WithStaticAssets(assets);
         return app;
     }
 }
