@@ -65,7 +65,7 @@ public sealed partial class CompressionTests(PortalFixture portal)
         Assert.Equal([encoding], response.Content.Headers.ContentEncoding);
         Assert.Contains("Accept-Encoding", response.Headers.Vary);
         var bytes = (await response.Content.ReadAsByteArrayAsync()).Length;
-        Assert.True(bytes * 3 < plainBytes, $"{path} as {encoding}: {bytes} bytes against {plainBytes} uncompressed");
+        Assert.True(bytes * 2 < plainBytes, $"{path} as {encoding}: {bytes} bytes against {plainBytes} uncompressed");
     }
 
     private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string encodings)
