@@ -22,11 +22,11 @@ internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        var unknown = args.Where(a => a is not ("--quick" or "-q" or "probes" or "flags" or "slipping" or "groups" or "forum" or "briefings" or "--no-fleet")).ToList();
+        var unknown = args.Where(a => a is not ("--quick" or "-q" or "probes" or "flags" or "slipping" or "groups" or "forum" or "briefings" or "readpath" or "--no-fleet")).ToList();
         if (unknown.Count > 0)
         {
             await Console.Error.WriteLineAsync(
-                $"Unknown argument(s): {string.Join(' ', unknown)}. Usage: dotnet run -c Release --project tests/CoordinationPortal.Benchmarks -- [probes|flags|slipping|groups|forum|briefings] [--quick]");
+                $"Unknown argument(s): {string.Join(' ', unknown)}. Usage: dotnet run -c Release --project tests/CoordinationPortal.Benchmarks -- [probes|flags|slipping|groups|forum|briefings|readpath] [--quick]");
             return 2;
         }
 
@@ -63,6 +63,11 @@ internal static class BenchProgram
             if (args.Contains("forum"))
             {
                 return await ForumBenchmark.RunAsync(quick, cancel.Token);
+            }
+
+            if (args.Contains("readpath"))
+            {
+                return await ReadPathBenchmark.RunAsync(quick, cancel.Token);
             }
 
             if (args.Contains("briefings"))

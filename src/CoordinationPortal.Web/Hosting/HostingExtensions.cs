@@ -65,6 +65,7 @@ public static class HostingExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(o => o.MaximumReceiveMessageSize = 1024 * 1024);
         builder.Services.AddAntiforgery();
+        builder.AddPortalPerformance(); // compression, the read cache and its eviction by the change feed
         return builder;
     }
 
@@ -178,14 +179,15 @@ public static class HostingExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
+        app.UsePortalPerformance(); // the read cache, then compression
 
-        app.MapStaticAssets().AllowAnonymous();
+        var assets = app.MapPortalStaticAssets(); // pre-compressed, fingerprinted assets immutable
         foreach (var feature in PortalFeatures.All)
         {
             feature.MapRoutes(app);
         }
 
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().WithStaticAssets(assets);
         return app;
     }
 }

@@ -1,13 +1,15 @@
 using CoordinationPortal.Domain;
 using CoordinationPortal.Domain.OutOfStep;
 using CoordinationPortal.Integration.Tests.Infrastructure;
+using CoordinationPortal.Web.Kernel.Changes;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoordinationPortal.Integration.Tests.OutOfStep;
 
 /// <summary>
-/// Flags for the board and API tests, made by appending flag events directly (as the evaluation would), under rule ids
+/// Flags for the board and API tests, made by appending flag events directly with the flag change notice (as the
+/// evaluation does, so cached pages are evicted), under rule ids
 /// no other test uses, so each test finds exactly its own flags whatever else the shared portal holds.
 /// </summary>
 internal static class BoardFlags
@@ -40,6 +42,7 @@ internal static class BoardFlags
                 id, agencyId, ruleId, "staleness", subject, FlagSeverity.Low, [Layer.Skills], [new Figure("days", 200 + i)],
                 new LocalizedText($"Not assessed for {200 + i} days.", $"{200 + i} दिनों से आकलन नहीं हुआ।"), 1, start.AddMinutes(i)));
             ids.Add(id);
+            portal.Factory.Services.GetRequiredService<ChangeFeed>().Stage(session, new PortalChange(ChangeKinds.Flag, id, agencyId));
         }
 
         await session.SaveChangesAsync();
@@ -73,6 +76,7 @@ internal static class BoardFlags
             session.Events.Append(flagId, @event);
         }
 
+        portal.Factory.Services.GetRequiredService<ChangeFeed>().Stage(session, new PortalChange(ChangeKinds.Flag, flagId));
         await session.SaveChangesAsync();
     }
 }

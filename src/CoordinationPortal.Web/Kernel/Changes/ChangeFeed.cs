@@ -25,6 +25,7 @@ public sealed partial class ChangeFeed(NpgsqlDataSource dataSource, IServiceProv
     private readonly ConcurrentDictionary<long, Subscription> _live = new();
     private long _nextId;
     private IChangeSubscriber[]? _subscribers;
+    private ICommitObserver[]? _observers;
 
     /// <summary>This process, as named in the notices it sends.</summary>
     public Guid Origin { get; } = Guid.NewGuid();
@@ -35,8 +36,11 @@ public sealed partial class ChangeFeed(NpgsqlDataSource dataSource, IServiceProv
     /// statement that returns one would be read in place of the next operation's. NOTIFY takes no parameters; the
     /// payload is the feed's own JSON (kind constants and ids), quoted as a literal.
     /// </remarks>
-    public void Stage(IDocumentSession session, PortalChange change) =>
+    public void Stage(IDocumentSession session, PortalChange change)
+    {
         session.QueueSqlCommand($"NOTIFY {Channel}, '{Payload(change).Replace("'", "''", StringComparison.Ordinal)}'");
+        session.Listeners.Add(new CommittedHere(this, change));
+    }
 
     /// <summary>Announces <paramref name="change"/> inside an Npgsql transaction of the caller's (sent if it commits).</summary>
     public async Task StageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PortalChange change, CancellationToken ct)
@@ -52,6 +56,7 @@ public sealed partial class ChangeFeed(NpgsqlDataSource dataSource, IServiceProv
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await StageAsync(connection, null, change, ct);
+        NotifyCommitObservers(change);
     }
 
     /// <summary>
@@ -97,6 +102,27 @@ public sealed partial class ChangeFeed(NpgsqlDataSource dataSource, IServiceProv
         }
     }
 
+    /// <summary>
+    /// Tells the <see cref="ICommitObserver"/>s of this process, at once and before the writer goes on, that
+    /// <paramref name="change"/> was committed here; the notice itself reaches every process a moment later.
+    /// </summary>
+    private void NotifyCommitObservers(PortalChange change)
+    {
+        _observers ??= [.. services.GetServices<ICommitObserver>()];
+        var local = change with { FromThisProcess = true };
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnCommitted(local);
+            }
+            catch (Exception e)
+            {
+                LogSubscriberFailed(e, observer.GetType().Name, change.Kind, change.SubjectId);
+            }
+        }
+    }
+
     /// <summary>Reads a notice's payload; null when it is not one (another program on the channel), which is ignored.</summary>
     internal PortalChange? Parse(string payload)
     {
@@ -120,6 +146,16 @@ public sealed partial class ChangeFeed(NpgsqlDataSource dataSource, IServiceProv
 
     /// <summary>The wire form: short names keep a notice far below PostgreSQL's 8,000-byte payload limit.</summary>
     private sealed record Notice(string K, Guid S, Guid? A, Guid O);
+
+    /// <summary>Runs after the Marten session that staged a change committed (never after a rollback).</summary>
+    private sealed class CommittedHere(ChangeFeed feed, PortalChange change) : DocumentSessionListenerBase
+    {
+        public override Task AfterCommitAsync(IDocumentSession session, Marten.Services.IChangeSet commit, CancellationToken token)
+        {
+            feed.NotifyCommitObservers(change);
+            return Task.CompletedTask;
+        }
+    }
 
     private sealed record Subscription(Func<PortalChange, bool> Filter, Action<PortalChange> OnChange);
 

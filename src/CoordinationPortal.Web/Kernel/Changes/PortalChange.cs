@@ -72,3 +72,14 @@ public interface IChangeSubscriber
 {
     Task OnChangeAsync(PortalChange change, CancellationToken ct);
 }
+
+/// <summary>
+/// Told synchronously, in the process that made a change, right after the transaction that staged it committed (before
+/// the writer answers), so that what this process keeps in memory (e.g. cached pages) is never older than a write its
+/// own user just made. Every process, this one included, still hears the change through the feed a moment later.
+/// Must be quick and must not throw.
+/// </summary>
+public interface ICommitObserver
+{
+    void OnCommitted(PortalChange change);
+}
