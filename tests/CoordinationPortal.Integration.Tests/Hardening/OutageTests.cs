@@ -170,7 +170,10 @@ public sealed class OutageTests(StoppableCluster cluster) : IClassFixture<Stoppa
 
             using var client = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
             await PortalForms.SignInAsync(client, AdminEmail, AdminPassword);
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/webhooks", UriKind.Relative))).StatusCode);
+            using var response = await client.GetAsync(new Uri("/api/v1/webhooks", UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.OK,
+                $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n"
+                + string.Join("\n", log.Lines.Where(l => l.Level >= LogLevel.Error).TakeLast(10)));
         }
         finally
         {
