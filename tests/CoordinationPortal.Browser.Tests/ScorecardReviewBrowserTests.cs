@@ -59,7 +59,7 @@ public sealed class ScorecardReviewBrowserTests(BrowserFixture fixture)
 
         // Submit: announced, focus on the submit section's heading (never the page body).
         await page.Locator("button[data-action=submit]").ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "2 drafts submitted for review" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Drafts submitted for review: 2." })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#review-submit-heading")).ToBeFocusedAsync();
 
         // The history shows the confirmation as an assessment at the same level, with its note.
