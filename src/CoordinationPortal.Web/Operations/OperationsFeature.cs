@@ -3,6 +3,7 @@ using CoordinationPortal.Web.Identity;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
@@ -17,15 +18,20 @@ public sealed class OperationsFeature : IPortalFeature
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddSingleton(new DatabaseHealthCheck(connectionString));
 
-        builder.Services.AddHangfire(config => config
+        // Sliding: a fetched job's lease is renewed while it runs, so a job longer than the invisibility timeout
+        // (5 min) is not fetched again by another server and run twice.
+        var storageOptions = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, UseSlidingInvisibilityTimeout = true };
+
+        // This host's own storage, registered before AddHangfire: left to itself Hangfire.AspNetCore hands every server,
+        // client and dashboard the process-wide JobStorage.Current, which belongs to whichever host configured Hangfire
+        // last. With several hosts in one process on different databases (the test suites), a job server could work
+        // another database's queues and a job could be enqueued into another database.
+        builder.Services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        builder.Services.AddHangfire((services, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                o => o.UseNpgsqlConnection(connectionString),
-                // Sliding: a fetched job's lease is renewed while it runs, so a job longer than the invisibility timeout
-                // (5 min) is not fetched again by another server and run twice.
-                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, UseSlidingInvisibilityTimeout = true }));
+            .UseStorage(services.GetRequiredService<JobStorage>()));
 
         // Every portal process also works jobs unless told not to; several processes share the queue. A probe
         // dispatch round holds one worker for its minute, so there are workers to spare for everything else.

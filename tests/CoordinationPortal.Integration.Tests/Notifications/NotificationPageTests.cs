@@ -168,7 +168,7 @@ public sealed partial class NotificationPageTests(PortalFixture portal)
         var html = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/webhooks"));
         Assert.Contains("वेबहुक जोड़ें", html, StringComparison.Ordinal);
         Assert.Contains("गुप्त मान", html, StringComparison.Ordinal);
-        Assert.Contains("सूचनाएँ", html, StringComparison.Ordinal); // the navigation link
+        Assert.Contains("प्रशासन", html, StringComparison.Ordinal); // the navigation's Administration group, which holds Webhooks
     }
 
     private static string? UnreadBadge(string html)

@@ -107,8 +107,12 @@ public sealed class ReadCacheTests(PortalFixture portal)
     [Fact]
     public async Task the_same_user_in_two_browsers_gets_a_sign_out_form_each_browser_can_use()
     {
-        using var first = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
-        using var second = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+        // An account of its own: signing out renews the user's security stamp, which ends every session of that user,
+        // and other tests keep the demo viewer signed in across their classes.
+        const string password = "Read-cache-sign-out-2026";
+        var user = await Identity.Accounts.CreateAsync(portal.Factory.Services, CoordinationPortal.Web.Identity.Roles.Viewer, password, "cache-sign-out");
+        using var first = await portal.SignedInClientAsync(user, password);
+        using var second = await portal.SignedInClientAsync(user, password);
         _ = await first.GetStringAsync("/");
         var page = await second.GetStringAsync("/"); // cached per antiforgery cookie: a token made for this browser
 

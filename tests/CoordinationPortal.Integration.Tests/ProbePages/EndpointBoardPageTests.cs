@@ -69,8 +69,9 @@ public sealed class EndpointBoardPageTests(PortalFixture portal)
     public async Task an_unknown_endpoint_says_so()
     {
         using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
-        var page = await viewer.GetStringAsync($"/endpoints/{Guid.NewGuid()}");
-        Assert.Contains("No endpoint with this identifier exists.", page, StringComparison.Ordinal);
+        using var response = await viewer.GetAsync(new Uri($"/endpoints/{Guid.NewGuid()}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode); // the portal's own not-found page, with its status
+        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
