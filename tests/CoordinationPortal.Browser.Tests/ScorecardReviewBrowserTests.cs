@@ -110,7 +110,8 @@ public sealed class ScorecardReviewBrowserTests(BrowserFixture fixture)
         await confirm.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByTestId("review-progress")).ToContainTextAsync(culture == "hi-IN" ? "में से 1" : "1 of");
-        Assert.NotEqual("BODY", await page.EvaluateAsync<string>("() => document.activeElement.tagName"));
+        // Focus moves on after the render that shows the progress; it must not fall to the page's body.
+        await page.WaitForFunctionAsync("() => document.activeElement && document.activeElement.tagName !== 'BODY'", null, new() { Timeout = 15_000 });
     }
 
     [Fact]
