@@ -138,15 +138,19 @@ public sealed class LandingBrowserTests(BrowserFixture fixture)
     public async Task a_lead_sees_their_agencies_and_a_drafted_indicator_as_draft()
     {
         // Reassess one of the health ministry's approved indicators at the same level: it becomes a draft.
+        // Through the portal's own command path (never a raw append: other tests edit this agency, and a write that skips
+        // the runner and its change notice leaves their forms and cached pages behind).
         string indicator;
-        await using (var session = fixture.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        await using (var session = fixture.Services.GetRequiredService<IDocumentStore>().QuerySession())
         {
             var agency = await session.LoadAsync<Agency>(HealthMinistry) ?? throw new InvalidOperationException("No health ministry");
             var existing = agency.Indicators.Values.First(i => i.Status != ReviewStatus.Draft && i.Layer == Layer.Governance);
             indicator = existing.IndicatorId;
-            session.Events.Append(HealthMinistry, new IndicatorAssessed(
-                HealthMinistry, indicator, existing.Layer, existing.Level, "Reviewed in the landing browser test.", null, null, null, Lead.Email, DateTimeOffset.UtcNow));
-            await session.SaveChangesAsync();
+            using var scope = fixture.Services.CreateScope();
+            var handler = scope.ServiceProvider.GetRequiredService<CoordinationPortal.Web.Agencies.AgencyCommandHandler>();
+            var outcome = await handler.HandleAsSystemAsync(new AssessIndicator(
+                HealthMinistry, indicator, existing.Level, "Reviewed in the landing browser test.", existing.EvidenceUrl, null, null, Lead.Email, DateTimeOffset.UtcNow), CancellationToken.None);
+            Assert.IsType<CoordinationPortal.Web.Kernel.Commands.CommandOutcome.Accepted>(outcome);
         }
 
         var page = await fixture.SignedInPageAsync(Lead.Email, Lead.Password);
