@@ -235,9 +235,12 @@ public sealed class ScorecardReviewBrowserTests(BrowserFixture fixture)
         Assert.True(serious.Count == 0, string.Join("\n", serious.Select(v => $"{v.Id}: {v.Help} ({v.Nodes.Length} nodes) e.g. {v.Nodes.FirstOrDefault()?.Html}")));
     }
 
-    /// <summary>Waits for the review page's interactive connection (its buttons act only then).</summary>
+    /// <summary>
+    /// Waits for the review page's interactive connection (its buttons act only then). A circuit can take longer than the
+    /// default 15 s to start on a busy shared machine, so this waits up to a minute.
+    /// </summary>
     private static Task ReadyAsync(IPage page) =>
-        Assertions.Expect(page.Locator(".scorecard-review[data-ready=true]")).ToHaveCountAsync(1);
+        Assertions.Expect(page.Locator(".scorecard-review[data-ready=true]")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
 
     /// <summary>
     /// A fresh agency led by the demo lead whose first three Compute indicators were assessed at <paramref name="levels"/>
