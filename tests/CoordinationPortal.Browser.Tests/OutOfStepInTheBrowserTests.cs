@@ -13,7 +13,7 @@ public sealed class OutOfStepInTheBrowserTests(BrowserFixture fixture)
 {
     private static readonly DemoAccount Lead = DemoSeeder.Accounts.Single(a => a.Role == "AgencyLead");
     private static readonly Guid Maharashtra = SeedHistory.StableId("agency:maharashtra-health-services");
-    private const string Board = "/flags?rule=compute-leads-data&q=Maharashtra+Health+Services";
+    private const string Board = "/flags?rule=compute-leads-data&q=Maharashtra+Health+Services&group=none";
 
     [Fact]
     public async Task lowering_data_raises_compute_ahead_of_data_on_the_board_and_restoring_it_resolves_it()

@@ -28,6 +28,13 @@ public sealed record Flag
     public string? AcknowledgedBy { get; init; }
     public DateTimeOffset? AcknowledgedAt { get; init; }
     public string? AcknowledgementNote { get; init; }
+
+    /// <summary>The severity before the last change of severity in this episode (null when it has kept its first one).</summary>
+    public FlagSeverity? PreviousSeverity { get; init; }
+
+    /// <summary>When the severity last changed in this episode.</summary>
+    public DateTimeOffset? SeverityChangedAt { get; init; }
+
     public IReadOnlyList<FlagEpisode> Episodes { get; init; } = [];
 
     public bool IsOpen => Status != FlagStatus.Resolved;
@@ -53,6 +60,8 @@ public sealed record Flag
         AcknowledgedBy = null,
         AcknowledgedAt = null,
         AcknowledgementNote = null,
+        PreviousSeverity = null,
+        SeverityChangedAt = null,
         Episodes = [.. Episodes, new FlagEpisode(e.Occurrence, e.Severity, e.At, null)],
     };
 
@@ -64,6 +73,8 @@ public sealed record Flag
         Figures = e.Figures,
         Explanation = e.Explanation,
         UpdatedAt = e.At,
+        PreviousSeverity = e.Severity == Severity ? PreviousSeverity : Severity,
+        SeverityChangedAt = e.Severity == Severity ? SeverityChangedAt : e.At,
         Episodes = WithLastEpisode(last => last with { Severity = (FlagSeverity)Math.Max((int)last.Severity, (int)e.Severity) }),
     };
 

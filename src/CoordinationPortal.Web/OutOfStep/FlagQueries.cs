@@ -23,6 +23,9 @@ public enum FlagSort
     Raised,
     Agency,
     Rule,
+
+    /// <summary>Severity weighted by how long the flag has been open (<see cref="FlagUrgency"/>): the board's default.</summary>
+    Urgency,
 }
 
 /// <summary>The board's filters; each one left null (or empty) does not filter.</summary>
@@ -36,7 +39,7 @@ public sealed record FlagFilter(
     FlagStatusFilter Status = FlagStatusFilter.AllOpen,
     string? Text = null);
 
-public sealed record FlagOrder(FlagSort By = FlagSort.Severity, bool Descending = true);
+public sealed record FlagOrder(FlagSort By = FlagSort.Urgency, bool Descending = true);
 
 /// <summary>The agency a flag concerns, as the board shows it: only what a row needs from the portfolio row.</summary>
 public sealed record FlagAgencyInfo
@@ -52,10 +55,15 @@ public sealed record FlagAgencyInfo
 public sealed record FlagRow(Flag Flag, FlagAgencyInfo Agency);
 
 /// <summary>
-/// The flags that pass the filters, sorted, and how many of each severity pass every filter but the severity one
-/// (so the board's counts stay useful while a severity is chosen).
+/// The flags that pass the filters, sorted; how many of each severity pass every filter but the severity one (so the
+/// board's counts stay useful while a severity is chosen); what changed in the last week among the flags that pass
+/// every filter but the status and severity ones (so "3 resolved" is counted on a board of open flags); and the
+/// moment all of it was read at, which ages and urgencies are counted to.
 /// </summary>
-public sealed record FlagBoardView(IReadOnlyList<FlagRow> Rows, SeverityCounts BySeverity);
+public sealed record FlagBoardView(IReadOnlyList<FlagRow> Rows, SeverityCounts BySeverity, IReadOnlyDictionary<FlagChangeKind, int> Changes, DateTimeOffset Now)
+{
+    public int ChangeCount(FlagChangeKind kind) => Changes.TryGetValue(kind, out var count) ? count : 0;
+}
 
 /// <summary>One agency's flags: those open now, and those that cleared (the flag history).</summary>
 public sealed record AgencyFlagList(FlagAgencyInfo Agency, IReadOnlyList<Flag> Open, IReadOnlyList<Flag> Resolved)
@@ -75,21 +83,43 @@ public sealed record AgencyFlagList(FlagAgencyInfo Agency, IReadOnlyList<Flag> O
 /// (indexed by agency and status), the agency's name and place from a slim projection of the portfolio rows; the two
 /// are joined in memory, which stays two queries however many agencies there are.
 /// </summary>
-public sealed class FlagQueries(IQuerySession session)
+public sealed class FlagQueries(IQuerySession session, PortalClock clock)
 {
     public async Task<FlagBoardView> BoardAsync(FlagFilter filter, FlagOrder order, CancellationToken ct)
     {
+        var now = clock.Now;
         var agencies = await AgenciesAsync(filter, ct);
 
-        IQueryable<Flag> query = session.Query<Flag>();
-        query = filter.Status switch
+        var query = filter.Status switch
         {
-            FlagStatusFilter.Open => query.Where(f => f.Status == FlagStatus.Open),
-            FlagStatusFilter.Acknowledged => query.Where(f => f.Status == FlagStatus.Acknowledged),
-            FlagStatusFilter.Resolved => query.Where(f => f.Status == FlagStatus.Resolved),
-            FlagStatusFilter.All => query,
-            _ => query.Where(f => f.Status != FlagStatus.Resolved),
+            FlagStatusFilter.Open => Where(filter, agencies).Where(f => f.Status == FlagStatus.Open),
+            FlagStatusFilter.Acknowledged => Where(filter, agencies).Where(f => f.Status == FlagStatus.Acknowledged),
+            FlagStatusFilter.Resolved => Where(filter, agencies).Where(f => f.Status == FlagStatus.Resolved),
+            FlagStatusFilter.All => Where(filter, agencies),
+            _ => Where(filter, agencies).Where(f => f.Status != FlagStatus.Resolved),
         };
+        var rows = Rows(await query.ToListAsync(ct), filter, agencies);
+
+        // The week's changes count every status: those resolved in it are read apart when the board leaves them out.
+        var changes = rows.Select(r => FlagChanges.Recent(r.Flag, now)).OfType<FlagRecentChange>().ToList();
+        if (filter.Status is not (FlagStatusFilter.Resolved or FlagStatusFilter.All))
+        {
+            var since = now - FlagChanges.Window;
+            var resolved = await Where(filter, agencies).Where(f => f.Status == FlagStatus.Resolved && f.ResolvedAt >= since).ToListAsync(ct);
+            changes.AddRange(Rows(resolved, filter, agencies).Select(r => FlagChanges.Recent(r.Flag, now)).OfType<FlagRecentChange>());
+        }
+
+        // Counted over every status shown, before the severity filter.
+        var counts = SeverityCounts.Of(rows.Select(r => r.Flag.Severity));
+        var byKind = changes.GroupBy(c => c.Kind).ToDictionary(g => g.Key, g => g.Count());
+        var shown = filter.Severity is { } severity ? rows.Where(r => r.Flag.Severity == severity) : rows;
+        return new FlagBoardView(Sort(shown, order, now).ToList(), counts, byKind, now);
+    }
+
+    /// <summary>The filters the database applies: rule, agency, and the agencies of the chosen sector and jurisdiction.</summary>
+    private IQueryable<Flag> Where(FlagFilter filter, Dictionary<Guid, FlagAgencyInfo> agencies)
+    {
+        IQueryable<Flag> query = session.Query<Flag>();
         if (!string.IsNullOrEmpty(filter.RuleId)) query = query.Where(f => f.RuleId == filter.RuleId);
         if (filter.AgencyId is { } agencyId) query = query.Where(f => f.AgencyId == agencyId);
         if (!string.IsNullOrEmpty(filter.Sector) || !string.IsNullOrEmpty(filter.Jurisdiction))
@@ -98,7 +128,12 @@ public sealed class FlagQueries(IQuerySession session)
             query = query.Where(f => ids.Contains(f.AgencyId));
         }
 
-        var flags = await query.ToListAsync(ct);
+        return query;
+    }
+
+    /// <summary>The flags joined to their agencies, with the filters applied in memory: layer and text.</summary>
+    private static List<FlagRow> Rows(IReadOnlyList<Flag> flags, FlagFilter filter, Dictionary<Guid, FlagAgencyInfo> agencies)
+    {
         var rows = new List<FlagRow>(flags.Count);
         foreach (var flag in flags)
         {
@@ -110,9 +145,7 @@ public sealed class FlagQueries(IQuerySession session)
             }
         }
 
-        var counts = SeverityCounts.Of(rows.Select(r => r.Flag.Severity));
-        var shown = filter.Severity is { } severity ? rows.Where(r => r.Flag.Severity == severity) : rows;
-        return new FlagBoardView(Sort(shown, order).ToList(), counts);
+        return rows;
     }
 
     /// <summary>The agency's open flags (most severe first) and its resolved ones (latest first); null for an unknown agency.</summary>
@@ -192,11 +225,15 @@ public sealed class FlagQueries(IQuerySession session)
     private static bool Contains(string? haystack, string needle) =>
         haystack is not null && CultureInfo.InvariantCulture.CompareInfo.IndexOf(haystack, needle, CompareOptions.IgnoreCase) >= 0;
 
-    private static IEnumerable<FlagRow> Sort(IEnumerable<FlagRow> rows, FlagOrder order)
+    private static IEnumerable<FlagRow> Sort(IEnumerable<FlagRow> rows, FlagOrder order, DateTimeOffset now)
     {
         // Every order ends on the same tie-breakers, so equal keys never shuffle between two loads.
         var sorted = order.By switch
         {
+            // Equal urgency: the one nobody has acknowledged yet first.
+            FlagSort.Urgency => order.Descending
+                ? rows.OrderByDescending(r => FlagUrgency.Score(r.Flag, now)).ThenBy(r => r.Flag.Status)
+                : rows.OrderBy(r => FlagUrgency.Score(r.Flag, now)).ThenByDescending(r => r.Flag.Status),
             FlagSort.Raised => order.Descending ? rows.OrderByDescending(r => r.Flag.RaisedAt) : rows.OrderBy(r => r.Flag.RaisedAt),
             FlagSort.Agency => order.Descending
                 ? rows.OrderByDescending(r => r.Agency.Name, StringComparer.CurrentCulture)
@@ -253,8 +290,8 @@ public static class FlagQueryString
             return false;
         }
 
-        // Without a direction: severity and dates worst and newest first, names alphabetically.
-        bool? descending = parts.Length == 1 ? by is FlagSort.Severity or FlagSort.Raised
+        // Without a direction: urgency, severity and dates most urgent, worst and newest first; names alphabetically.
+        bool? descending = parts.Length == 1 ? by is FlagSort.Severity or FlagSort.Raised or FlagSort.Urgency
             : parts[1].Equals("desc", StringComparison.OrdinalIgnoreCase) ? true
             : parts[1].Equals("asc", StringComparison.OrdinalIgnoreCase) ? false
             : null;

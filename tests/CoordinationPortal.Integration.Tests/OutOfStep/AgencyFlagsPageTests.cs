@@ -99,6 +99,39 @@ public sealed partial class AgencyFlagsPageTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task an_admin_acknowledges_a_flag_on_the_agency_page_and_a_viewer_is_offered_no_form()
+    {
+        var agency = await AgencyAsync(portal, "Acknowledge here agency", UniqueCode("flags"), "national", ComputeAheadOfData);
+        var flag = await FlagAsync(portal, Raised(agency, "compute-leads-data", FlagSeverity.High, DateTimeOffset.UtcNow.AddDays(-9)));
+        var handler = $"[flag-{flag:N}]acknowledge";
+
+        Assert.DoesNotContain(handler, await PageAsync(agency), StringComparison.Ordinal); // the viewer's page
+
+        using var admin = await portal.SignedInClientAsync(Demo.Admin.Email, Demo.Admin.Password);
+        var page = await admin.GetStringAsync($"/agencies/{agency}");
+        var open = Part(WebUtility.HtmlDecode(page), "open-flags", "table");
+        Assert.Contains(handler, open, StringComparison.Ordinal);
+        Assert.Contains($"<label for=\"note-{flag:N}\">Note", open, StringComparison.Ordinal);
+
+        // The plain form post works before the live connection starts (or without one).
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = handler,
+            ["__RequestVerificationToken"] = CoordinationPortal.Tests.Support.PortalForms.AntiforgeryToken(page),
+            ["Input.Note"] = "Data stewards start in January.",
+            ["Input.ExpectedVersion"] = "1",
+        });
+        using var posted = await admin.PostAsync($"/agencies/{agency}", content);
+        var html = WebUtility.HtmlDecode(await posted.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Contains("Acknowledged: Compute ahead of data.", html, StringComparison.Ordinal);
+        Assert.Contains("Data stewards start in January.", Part(html, "open-flags", "table"), StringComparison.Ordinal);
+        var stored = await BoardFlags.LoadAsync(portal, flag);
+        Assert.Equal(FlagStatus.Acknowledged, stored!.Status);
+        Assert.Equal(Demo.Admin.Email, stored.AcknowledgedBy);
+    }
+
+    [Fact]
     public async Task an_acknowledged_flag_shows_who_acknowledged_it_and_their_note()
     {
         var agency = await AgencyAsync(portal, "Acknowledged flag agency", UniqueCode("flags"), "national", ComputeAheadOfData);

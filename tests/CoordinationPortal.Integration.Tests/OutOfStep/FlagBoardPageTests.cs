@@ -10,7 +10,7 @@ namespace CoordinationPortal.Integration.Tests.OutOfStep;
 
 /// <summary>The out-of-step board as each role sees it, its filters, and acknowledging from it with a plain form post.</summary>
 [Collection(PortalTests.Name)]
-public sealed class FlagBoardPageTests(PortalFixture portal)
+public sealed partial class FlagBoardPageTests(PortalFixture portal)
 {
     [Fact]
     public async Task anonymous_visitors_are_sent_to_sign_in()
@@ -29,7 +29,7 @@ public sealed class FlagBoardPageTests(PortalFixture portal)
             english: "Compute is at level 4 but Data is at level 2: compute is scaling faster than data quality.");
         using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
 
-        var html = await PageAsync(viewer, $"/flags?rule={rule}");
+        var html = await PageAsync(viewer, $"/flags?rule={rule}&group=none");
         Assert.Contains("href=\"/flags/rollups\"", html, StringComparison.Ordinal);
 
         Assert.Contains("<h1 class=\"mud-typography mud-typography-h4\">Out of step</h1>", html, StringComparison.Ordinal);
@@ -85,7 +85,8 @@ public sealed class FlagBoardPageTests(PortalFixture portal)
         var lows = await PageAsync(viewer, $"/flags?rule={rule}&severity=low");
         Assert.DoesNotContain($"data-flag=\"{high}\"", lows, StringComparison.Ordinal);
         Assert.Contains($"data-flag=\"{low}\"", lows, StringComparison.Ordinal);
-        Assert.Contains("<option value=\"low\" selected", lows, StringComparison.Ordinal); // the form shows what is chosen
+        Assert.Contains("aria-pressed=\"true\" data-severity=\"low\"", lows, StringComparison.Ordinal); // the count button shows what is chosen
+        Assert.Contains("aria-pressed=\"false\" data-severity=\"all\"", lows, StringComparison.Ordinal);
         Assert.Matches("data-severity=\"high\"[^>]*>\\s*<span class=\"stat-value\">1</span>", lows); // the other severities still counted
 
         var data = await PageAsync(viewer, $"/flags?rule={rule}&layer=data");
@@ -96,7 +97,7 @@ public sealed class FlagBoardPageTests(PortalFixture portal)
         Assert.DoesNotContain($"data-flag=\"{high}\"", finance, StringComparison.Ordinal);
         Assert.Contains($"data-flag=\"{low}\"", finance, StringComparison.Ordinal);
 
-        var raisedFirst = await PageAsync(viewer, $"/flags?rule={rule}&sort=agency-desc");
+        var raisedFirst = await PageAsync(viewer, $"/flags?rule={rule}&sort=agency-desc&group=none");
         Assert.True(raisedFirst.IndexOf($"data-flag=\"{low}\"", StringComparison.Ordinal) < raisedFirst.IndexOf($"data-flag=\"{high}\"", StringComparison.Ordinal),
             "Reserve Bank before Ministry when sorted by agency, descending");
         Assert.Contains("aria-sort=\"descending\"><a href=\"/flags?rule=", raisedFirst, StringComparison.Ordinal);
@@ -218,7 +219,133 @@ public sealed class FlagBoardPageTests(PortalFixture portal)
         Assert.Contains("एक टिप्पणी लिखें कि इस फ़्लैग पर क्या किया जा रहा है।", Row(posted.Html, id), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task flags_are_grouped_by_agency_with_counts_or_by_rule_and_groups_open_and_close_without_javascript()
+    {
+        var rule = NewRule("groups");
+        var high = await RaiseAsync(portal, Demo.LedAgency, rule, FlagSeverity.High, [Layer.Compute, Layer.Data]);
+        var low = await RaiseAsync(portal, Demo.LedAgency, rule + "-b", FlagSeverity.Low, [Layer.Skills]);
+        var medium = await RaiseAsync(portal, Demo.OtherAgency, rule, FlagSeverity.Medium, [Layer.Data]);
+        using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+
+        // By agency (the default): each agency once, as a heading in a summary that says its counts.
+        var byAgency = await PageAsync(viewer, $"/flags?q={rule}");
+        var groups = GroupRegex().Matches(byAgency);
+        Assert.Equal(2, groups.Count);
+        var health = Group(byAgency, Demo.LedAgency.ToString());
+        Assert.Contains("<h2 class=\"flag-group-title\">Ministry of Health and Family Welfare</h2>", health, StringComparison.Ordinal);
+        Assert.Contains("2 flags: 1 High, 1 Low", health, StringComparison.Ordinal);
+        Assert.Contains($"data-flag=\"{high}\"", health, StringComparison.Ordinal);
+        Assert.Contains($"data-flag=\"{low}\"", health, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/agencies/{Demo.LedAgency}\"", health, StringComparison.Ordinal);
+        Assert.Contains("1 flag: 1 Medium", Group(byAgency, Demo.OtherAgency.ToString()), StringComparison.Ordinal);
+        Assert.All(groups, g => Assert.Contains(" open", g.Value, StringComparison.Ordinal)); // few groups: all open
+        Assert.True(byAgency.IndexOf($"data-group-key=\"{Demo.LedAgency}\"", StringComparison.Ordinal)
+            < byAgency.IndexOf($"data-group-key=\"{Demo.OtherAgency}\"", StringComparison.Ordinal), "the agency with the most urgent flag first");
+
+        // Collapse all, expand all: links that keep the filters.
+        Assert.Contains($"href=\"/flags?q={rule}&expand=none\"", byAgency, StringComparison.Ordinal);
+        var collapsed = await PageAsync(viewer, $"/flags?q={rule}&expand=none");
+        Assert.All(GroupRegex().Matches(collapsed), g => Assert.DoesNotContain(" open", g.Value, StringComparison.Ordinal));
+        Assert.Contains($"data-flag=\"{high}\"", collapsed, StringComparison.Ordinal); // closed, not gone
+        var expanded = await PageAsync(viewer, $"/flags?q={rule}&expand=all");
+        Assert.All(GroupRegex().Matches(expanded), g => Assert.Contains(" open", g.Value, StringComparison.Ordinal));
+
+        // By rule: the rule is the heading and the agency is back in each row.
+        var byRule = await PageAsync(viewer, $"/flags?q={rule}&group=rule");
+        var first = Group(byRule, rule);
+        Assert.Contains("2 flags: 1 High, 1 Medium", first, StringComparison.Ordinal);
+        Assert.Contains("Ministry of Health and Family Welfare", Row(byRule, high), StringComparison.Ordinal);
+        Assert.Contains("1 flag: 1 Low", Group(byRule, rule + "-b"), StringComparison.Ordinal);
+        Assert.Contains("aria-current=\"true\" data-group=\"rule\"", byRule, StringComparison.Ordinal);
+
+        // No grouping: one table, no summaries.
+        var flat = await PageAsync(viewer, $"/flags?q={rule}&group=none");
+        Assert.Empty(GroupRegex().Matches(flat));
+        Assert.Equal(3, Regex.Count(flat, "<tr data-flag="));
+    }
+
+    [Fact]
+    public async Task the_default_order_is_urgency_so_a_medium_left_open_for_a_month_comes_before_a_high_raised_today()
+    {
+        var rule = NewRule("urgency");
+        var fresh = await RaiseAsync(portal, Demo.LedAgency, rule, FlagSeverity.High, [Layer.Compute, Layer.Data], at: DateTimeOffset.UtcNow.AddHours(-1));
+        var neglected = await RaiseAsync(portal, Demo.OtherAgency, rule, FlagSeverity.Medium, [Layer.Data], at: DateTimeOffset.UtcNow.AddDays(-30));
+        using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+
+        var html = await PageAsync(viewer, $"/flags?rule={rule}&group=none");
+        Assert.True(html.IndexOf($"data-flag=\"{neglected}\"", StringComparison.Ordinal) < html.IndexOf($"data-flag=\"{fresh}\"", StringComparison.Ordinal),
+            "the month-old Medium (2 × 5) before today's High (3 × 1)");
+        Assert.Contains("data-urgency=\"10\"", Row(html, neglected), StringComparison.Ordinal);
+        Assert.Contains("data-urgency=\"3\"", Row(html, fresh), StringComparison.Ordinal);
+        Assert.Contains("open 4 weeks", Row(html, neglected), StringComparison.Ordinal);
+        Assert.Contains("open less than a week", Row(html, fresh), StringComparison.Ordinal);
+        Assert.Contains("Most urgent first", html, StringComparison.Ordinal);
+
+        // The severity order is still one click away, and from there a link back to urgency.
+        var bySeverity = await PageAsync(viewer, $"/flags?rule={rule}&group=none&sort=severity-desc");
+        Assert.True(bySeverity.IndexOf($"data-flag=\"{fresh}\"", StringComparison.Ordinal) < bySeverity.IndexOf($"data-flag=\"{neglected}\"", StringComparison.Ordinal));
+        Assert.Contains($"href=\"/flags?rule={rule}&group=none\">Order by urgency", bySeverity, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task the_board_says_what_changed_in_the_last_week_on_each_flag_and_in_total()
+    {
+        var rule = NewRule("changes");
+        var escalated = await RaiseAsync(portal, Demo.LedAgency, rule, FlagSeverity.Medium, [Layer.Compute, Layer.Data], at: DateTimeOffset.UtcNow.AddDays(-20));
+        await UpdateAsync(portal, escalated, FlagSeverity.High, [Layer.Compute, Layer.Data]);
+        var fresh = await RaiseAsync(portal, Demo.OtherAgency, rule, FlagSeverity.Low, [Layer.Skills], at: DateTimeOffset.UtcNow.AddDays(-2));
+        var quiet = await RaiseAsync(portal, Demo.LedAgency, rule + "-q", FlagSeverity.Low, [Layer.Skills], at: DateTimeOffset.UtcNow.AddDays(-40));
+        var gone = await RaiseAsync(portal, Demo.OtherAgency, rule + "-r", FlagSeverity.Low, [Layer.Skills], at: DateTimeOffset.UtcNow.AddDays(-40));
+        await ResolveAsync(portal, gone);
+        using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+
+        var html = await PageAsync(viewer, $"/flags?q={rule}");
+
+        Assert.Contains("Up from Medium on", Row(html, escalated), StringComparison.Ordinal);
+        Assert.Contains("New on", Row(html, fresh), StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"flag-change\"", Row(html, quiet), StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-flag=\"{gone}\"", html, StringComparison.Ordinal); // open flags only...
+        var changes = Regex.Match(html, "data-testid=\"flag-changes\">(.*?)</p>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("1 new", changes, StringComparison.Ordinal);
+        Assert.Contains("1 more severe", changes, StringComparison.Ordinal);
+        Assert.Contains("1 resolved", changes, StringComparison.Ordinal); // ...but the week's resolutions are counted
+
+        using var switched = await viewer.GetAsync("/culture?culture=hi-IN&returnUrl=/flags");
+        var hindi = await PageAsync(viewer, $"/flags?q={rule}");
+        Assert.Contains("मध्यम से बढ़ा", Row(hindi, escalated), StringComparison.Ordinal);
+        Assert.Contains("1 हल हुए", hindi, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task the_count_buttons_filter_by_severity_and_keep_the_other_filters()
+    {
+        var rule = NewRule("chips");
+        await RaiseAsync(portal, Demo.LedAgency, rule, FlagSeverity.High, [Layer.Compute, Layer.Data]);
+        using var viewer = await portal.SignedInClientAsync(Demo.Viewer.Email, Demo.Viewer.Password);
+
+        var html = await PageAsync(viewer, $"/flags?rule={rule}&group=rule");
+        var form = Regex.Match(html, "<form method=\"get\" action=\"/flags\" class=\"severity-filter\".*?</form>", RegexOptions.Singleline).Value;
+        Assert.Contains("<legend>Show severity</legend>", form, StringComparison.Ordinal);
+        Assert.Contains($"<input type=\"hidden\" name=\"rule\" value=\"{rule}\"", form, StringComparison.Ordinal);
+        Assert.Contains("<input type=\"hidden\" name=\"group\" value=\"rule\"", form, StringComparison.Ordinal);
+        Assert.Matches("<button type=\"submit\" name=\"severity\" value=\"high\" class=\"filter-chip\" aria-pressed=\"false\" data-severity=\"high\">\\s*<span class=\"stat-value\">1</span>", form);
+        Assert.Contains("aria-pressed=\"true\" data-severity=\"all\"", form, StringComparison.Ordinal);
+    }
+
     private sealed record Posted(HttpStatusCode Status, string Html);
+
+    /// <summary>One group of the board, from its details element to the next one (or the page's end).</summary>
+    private static string Group(string html, string key)
+    {
+        var start = html.IndexOf($"data-group-key=\"{key}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"No group {key}.");
+        var end = html.IndexOf("</details>", start, StringComparison.Ordinal);
+        return html[start..end];
+    }
+
+    [GeneratedRegex("<details class=\"flag-group\"[^>]*>")]
+    private static partial Regex GroupRegex();
 
     private static string Handler(Guid flagId) => $"[flag-{flagId:N}]acknowledge";
 
