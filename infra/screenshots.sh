@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the README's screenshots (docs/screenshots/: the landing page, an agency page and the phone layout, in
+# Regenerates the README's screenshots (docs/screenshots/: the landing page, an agency page, the phone layout and the flags board, in
 # English and Hindi) from the demo data, through the browser suite's screenshot test in Debian's Chromium.
 # Needs what infra/test.sh needs (it installs Chromium and the Noto fonts when missing).
 set -euo pipefail

@@ -22,6 +22,8 @@ public sealed class ScreenshotTests(BrowserFixture fixture)
         { "landing", "/", 1366, 900 },
         { "agency", "agency", 1366, 900 },
         { "phone", "/", 390, 844 },
+        { "flags", "/flags", 1366, 900 },
+        { "flags-phone", "/flags", 390, 844 },
     };
 
     [Theory]
