@@ -18,9 +18,9 @@ using CoordinationPortal.EmbeddedPostgres;
 /// (46 agencies) on real Kestrel, read by 50 concurrent signed-in connections (an in-process load loop: neither wrk nor
 /// autocannon is installed on these machines), the portfolio page, the flags board, <c>/api/v1/agencies</c> and a
 /// trivial endpoint one after another in the same run; then a first visit to <c>/</c> in Debian's Chromium under
-/// network emulation (400 kbit/s, 400 ms RTT): bytes transferred and first contentful paint. Twice on the same
-/// database: "before" with <c>Performance:Compression=false</c> and <c>Performance:OutputCache=false</c>, then "after"
-/// with both on.
+/// network emulation (400 kbit/s, 400 ms RTT): bytes transferred and first contentful paint. Three times on the same
+/// database: "before" with <c>Performance:Compression</c>, <c>Performance:OutputCache</c> and the session-stamp cache
+/// (<c>Security:Sessions:StampCacheDuration</c>) off, then with the first two on, then "after" with all three on.
 /// </summary>
 internal static class ReadPathBenchmark
 {
@@ -49,12 +49,19 @@ internal static class ReadPathBenchmark
         {
             database = await EmbeddedPostgres.StartAsync(
                 new EmbeddedPostgresOptions { DataDirectory = dataDirectory }, loggerFactory.CreateLogger("CoordinationPortal.EmbeddedPostgres"), ct);
-            foreach (var (phase, on) in new[] { ("before (compression and output cache off)", false), ("after (both on)", true) })
+            var phases = new[]
+            {
+                ("before (compression, output cache and session-stamp cache off)", false, false),
+                ("compression and output cache on, the session stamp read on every request", true, false),
+                ("after (all on)", true, true),
+            };
+            foreach (var (phase, on, stampCache) in phases)
             {
                 var switches = new Dictionary<string, string>
                 {
                     ["Performance:Compression"] = on ? "true" : "false",
                     ["Performance:OutputCache"] = on ? "true" : "false",
+                    ["Security:Sessions:StampCacheDuration"] = stampCache ? "00:00:30" : "00:00:00",
                 };
                 await using var portal = new PortalHostFactory(database.ConnectionString, seedDemo: true, switches, environment: "Production");
                 portal.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));

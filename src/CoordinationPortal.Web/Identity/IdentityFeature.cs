@@ -98,6 +98,7 @@ public sealed class IdentityFeature : IPortalFeature
                 o.SignIn.RequireConfirmedAccount = false;
             })
             .AddEntityFrameworkStores<PortalIdentityDbContext>()
+            .AddUserManager<PortalUserManager>()
             .AddDefaultTokenProviders()
             .AddErrorDescriber<LocalizedIdentityErrors>()
             .AddPasswordValidator<PortalPasswordValidator>();

@@ -40,4 +40,12 @@ public sealed class SessionSettings
     /// no password or role change, not disabled. Every HTTP request checks at once.
     /// </summary>
     public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a request may rely on the account's security stamp as last read, rather than reading it again. A change
+    /// to an account (sign-out, role, disabling) forgets it at once in the process that made it and, through the change
+    /// feed, within moments in every other one; this is the bound if another process's notice never arrives. Zero reads
+    /// the stamp on every request.
+    /// </summary>
+    public TimeSpan StampCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

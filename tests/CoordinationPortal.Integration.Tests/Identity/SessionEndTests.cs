@@ -72,6 +72,40 @@ public sealed class SessionEndTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task a_session_ended_in_another_portal_process_is_refused_here_once_its_notice_arrives()
+    {
+        var email = await Accounts.CreateAsync(portal.Factory.Services, "Viewer", Password);
+        var (browser, cookies) = await SignedInAsync(email);
+        browser.Dispose();
+        using var copied = WithCookies(cookies);
+        // Read twice: the second answer comes from this process's cached stamp, not from the database.
+        Assert.Equal(HttpStatusCode.OK, (await copied.GetAsync("/api/v1/agencies")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await copied.GetAsync("/api/v1/agencies")).StatusCode);
+
+        // The account is signed out on another portal process (its user manager renews the stamp and says so).
+        await using (var second = portal.SecondProcess())
+        {
+            await using var scope = second.Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            Assert.IsType<PortalUserManager>(users);
+            await users.UpdateSecurityStampAsync((await users.FindByEmailAsync(email))!);
+        }
+
+        // Here, the cached stamp is forgotten when the notice arrives: well before the cache's 30 s would run out.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(100);
+            using var response = await copied.GetAsync("/api/v1/agencies");
+            status = response.StatusCode;
+        }
+        while (status == HttpStatusCode.OK && DateTime.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
     public async Task after_a_role_change_the_user_signs_in_again_with_the_new_role_only()
     {
         var email = await Accounts.CreateAsync(portal.Factory.Services, "Admin", Password, "former-admin");

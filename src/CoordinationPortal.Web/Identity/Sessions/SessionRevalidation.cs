@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using System.Security.Claims;
+using CoordinationPortal.Web.Kernel.Changes;
 
 namespace CoordinationPortal.Web.Identity;
 
@@ -47,9 +48,12 @@ public static class SessionChecks
     {
         services.Configure<SessionSettings>(configuration.GetSection(SessionSettings.Section));
         services.AddScoped<SessionStamp>();
+        services.AddSingleton<SessionStampCache>();
+        services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<SessionStampCache>());
+        services.AddSingleton<ICommitObserver>(sp => sp.GetRequiredService<SessionStampCache>());
         services.AddScoped<AuthenticationStateProvider, SessionRevalidation>();
-        // Every request with a cookie checks the stamp (one primary-key read), instead of Identity's default of once in
-        // 30 minutes; requests for anonymous endpoints (static files, the sign-in page) skip it.
+        // Every request with a cookie checks the stamp (a primary-key read, cached until the account changes), instead of
+        // Identity's default of once in 30 minutes; requests for anonymous endpoints (static files, the sign-in page) skip it.
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o => o.Events.OnValidatePrincipal = ValidateCookieAsync);
     }
 

@@ -26,4 +26,7 @@ public static partial class SignInLog
 
     [LoggerMessage(EventId = 7207, EventName = "AccountChanged", Level = LogLevel.Information, Message = "{Actor} changed {Account}: {Change}; its sessions end")]
     public static partial void AccountChanged(ILogger logger, string actor, string account, string change);
+
+    [LoggerMessage(EventId = 7208, EventName = "AccountChangeNotAnnounced", Level = LogLevel.Warning, Message = "The change to account {UserId} was saved but not announced to the other portal processes; they notice it within the session cache's duration")]
+    public static partial void AccountChangeNotAnnounced(ILogger logger, Exception error, string userId);
 }

@@ -30,7 +30,8 @@ public static class ReadCacheTags
         ChangeKinds.Endpoint or ChangeKinds.EndpointHealth => [Endpoints],
         ChangeKinds.ProbeRecorded or ChangeKinds.ProbeWindows => [Probes],
         ChangeKinds.WorkingGroup or ChangeKinds.GroupSession or ChangeKinds.ActionItem or ChangeKinds.Poll => [WorkingGroups],
-        ChangeKinds.ForumScreen or ChangeKinds.ScreenLink => [],
+        // An account change ends sessions before any cached answer is reached (the session check runs first).
+        ChangeKinds.ForumScreen or ChangeKinds.ScreenLink or ChangeKinds.Account => [],
         _ => All,
     };
 }

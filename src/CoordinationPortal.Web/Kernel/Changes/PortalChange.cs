@@ -55,6 +55,9 @@ public static class ChangeKinds
     /// <summary>A screen link was created or revoked. Subject: the session it opens.</summary>
     public const string ScreenLink = "screen-link";
 
+    /// <summary>An account changed (signed out, role, password, disabled): its sessions must be checked again. Subject: the account's id.</summary>
+    public const string Account = "account";
+
     /// <summary>
     /// Not published by a feature: the feed itself announces it after its connection to PostgreSQL came back, since
     /// changes made meanwhile were not heard. Live pages reload on it.
