@@ -80,7 +80,7 @@ internal static class ReadPathBenchmark
 
                 var visit = await FirstVisitAsync(baseAddress, ct);
                 Report.Line(string.Create(CultureInfo.InvariantCulture,
-                    $"  first visit to / at 400 kbit/s, 400 ms RTT: {visit.Bytes / 1024.0:0.0} KB transferred in {visit.Requests} requests, first contentful paint {visit.FirstPaintMs / 1000:0.00} s, load {visit.LoadMs / 1000:0.00} s"));
+                    $"  first visit to / at 400 kbit/s, 400 ms RTT: {visit.Bytes / 1024.0:0.0} KB transferred in {visit.Requests} requests, first contentful paint {Paint(visit)}, load {visit.LoadMs / 1000:0.00} s"));
                 results.Add((phase, load, visit));
             }
 
@@ -94,7 +94,7 @@ internal static class ReadPathBenchmark
                     Report.Line("  " + Describe(result, load[0]));
                 }
 
-                Report.Line(string.Create(CultureInfo.InvariantCulture, $"    first visit: {visit.Bytes / 1024.0:0.0} KB, first paint {visit.FirstPaintMs / 1000:0.00} s"));
+                Report.Line(string.Create(CultureInfo.InvariantCulture, $"    first visit: {visit.Bytes / 1024.0:0.0} KB, first paint {Paint(visit)}"));
             }
 
             var after = results[^1];
@@ -103,7 +103,7 @@ internal static class ReadPathBenchmark
             Report.Line(string.Create(CultureInfo.InvariantCulture,
                 $"  targets: portfolio >= {PortfolioTargetRps:0} req/s and p95 <= {PortfolioTargetP95Ms:0} ms: {(portfolio.RequestsPerSecond >= PortfolioTargetRps && portfolio.P95 <= PortfolioTargetP95Ms ? "met" : "MISSED")}; " +
                 $"API >= {ApiTargetRps:0} req/s: {(api.RequestsPerSecond >= ApiTargetRps ? "met" : "MISSED")}; " +
-                $"first visit <= 150 KB and paint <= 4 s: {(after.Visit.Bytes <= 150 * 1024 && after.Visit.FirstPaintMs <= 4000 ? "met" : "MISSED")}"));
+                $"first visit <= 150 KB and paint <= 4 s: {(after.Visit.Bytes <= 150 * 1024 && after.Visit.FirstPaintMs is >= 0 and <= 4000 ? "met" : "MISSED")}"));
             Report.Line(string.Create(CultureInfo.InvariantCulture, $"  total run time {total.Elapsed.TotalMinutes:0.0} min"));
             return 0;
         }
@@ -242,6 +242,11 @@ internal static class ReadPathBenchmark
     }
 
     private sealed record LoadResult(string Name, double RequestsPerSecond, double P50, double P95, double P975, int Errors, double BytesPerResponse);
+
+    /// <summary>The paint time, or why there is none (Chromium records no paint entry for a page still loading when it is read).</summary>
+    private static string Paint(FirstVisit visit) => visit.FirstPaintMs < 0
+        ? "not recorded"
+        : string.Create(CultureInfo.InvariantCulture, $"{visit.FirstPaintMs / 1000:0.00} s");
 
     private sealed record FirstVisit(long Bytes, int Requests, double FirstPaintMs, double LoadMs);
 }

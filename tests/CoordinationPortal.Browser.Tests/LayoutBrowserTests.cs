@@ -110,6 +110,48 @@ public sealed class LayoutBrowserTests(BrowserFixture fixture)
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    [Theory]
+    [InlineData("en-IN")]
+    [InlineData("hi-IN")]
+    public async Task the_desktop_bar_keeps_to_one_line_at_1366_px_and_the_phone_menu_groups_the_admin_links(string language)
+    {
+        // The admin and the lead have the most links (Administration, My agencies, Notifications).
+        foreach (var account in new[] { Admin, Lead })
+        {
+            var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.BaseUrl, Locale = language, ViewportSize = new() { Width = 1366, Height = 768 } });
+            var page = await context.NewPageAsync();
+            await SignInAsync(page, account, language);
+            await page.GotoAsync("/");
+            var nav = page.GetByTestId("wide-nav");
+            await Assertions.Expect(nav).ToBeVisibleAsync();
+
+            // Every link of the bar on one line: the same top, and the bar no taller than one line of it.
+            var tops = await nav.Locator(":scope > .nav-link, :scope > details > summary").EvaluateAllAsync<double[]>("els => els.map(e => Math.round(e.getBoundingClientRect().top))");
+            Assert.True(tops.Length >= 6, $"{account.Role} {language}: only {tops.Length} links in the bar");
+            Assert.True(tops.Distinct().Count() == 1, $"{account.Role} {language}: the bar wraps (link tops {string.Join(", ", tops)})");
+            var header = await page.Locator("header").First.BoundingBoxAsync();
+            Assert.True(header!.Height <= 80, $"{account.Role} {language}: the app bar is {header.Height} px tall");
+            var overflow = await page.EvaluateAsync<double>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            Assert.True(overflow <= 0, $"{account.Role} {language}: the page scrolls sideways by {overflow} px at 1366 px");
+            await context.CloseAsync();
+        }
+
+        // On a phone the admin's links are one Administration disclosure inside the Menu, opened with the keyboard.
+        var phone = await PhoneAsync(Admin, language);
+        await phone.GotoAsync("/");
+        var menu = phone.GetByTestId("nav-menu");
+        await menu.Locator("> summary").ClickAsync();
+        var administration = menu.GetByTestId("admin-menu");
+        await Assertions.Expect(administration.Locator("> summary")).ToBeVisibleAsync();
+        await Assertions.Expect(administration.Locator("a[href='/admin/users']")).ToBeHiddenAsync();
+        await administration.Locator("> summary").FocusAsync();
+        await phone.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(administration.Locator("a[href='/admin/users']")).ToBeVisibleAsync();
+        var sideways = await phone.EvaluateAsync<double>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(sideways <= 0, $"{language}: the open menu makes the phone page scroll sideways by {sideways} px");
+        await phone.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task an_unknown_address_or_id_gets_the_portals_own_not_found_page_in_english_and_hindi()
     {
