@@ -10,6 +10,7 @@ using CoordinationPortal.Web.Operations;
 using CoordinationPortal.Web.OutOfStep;
 using CoordinationPortal.Web.Probes;
 using CoordinationPortal.Web.Seeding;
+using CoordinationPortal.Web.Tokens;
 using CoordinationPortal.Web.WorkingGroups;
 
 namespace CoordinationPortal.Web.Hosting;
@@ -25,6 +26,8 @@ public static class PortalFeatures
         new LocalizationFeature(),
         new FrameworkFeature(),
         new IdentityFeature(),
+        // After Identity: it makes the default scheme a selector between Identity's cookie and a bearer token.
+        new TokensFeature(),
         new OperationsFeature(),
         new AgenciesFeature(),
         new ProbesFeature(),

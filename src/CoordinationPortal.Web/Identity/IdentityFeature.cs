@@ -66,12 +66,30 @@ public sealed class AgencyEditHandler : AuthorizationHandler<AgencyEditRequireme
         return Task.CompletedTask;
     }
 
-    public static bool CanEdit(ClaimsPrincipal user, Agency agency) => CanEdit(user, agency.Leads);
+    public static bool CanEdit(ClaimsPrincipal user, Agency agency) => CanEdit(user, agency.Id, agency.Leads);
 
-    /// <summary>The same rule for callers that hold only the agency's (normalised) leads, e.g. a portfolio row.</summary>
-    public static bool CanEdit(ClaimsPrincipal user, IEnumerable<string> leads) =>
-        user.IsInRole(Roles.Admin)
-        || (user.IsInRole(Roles.AgencyLead) && user.Identity?.Name is { Length: > 0 } name && leads.Contains(Agency.Normalize(name)));
+    /// <summary>The same rule for callers that hold only the agency's id and (normalised) leads, e.g. a portfolio row.</summary>
+    public static bool CanEdit(ClaimsPrincipal user, Guid agencyId, IEnumerable<string> leads) =>
+        ActsFor(user, agencyId)
+        && (user.IsInRole(Roles.Admin)
+            || (user.IsInRole(Roles.AgencyLead) && user.Identity?.Name is { Length: > 0 } name && leads.Contains(Agency.Normalize(name))));
+
+    /// <summary>
+    /// Whether the request may act for this agency at all: always, unless it comes with an API token restricted to some
+    /// agencies (<see cref="PortalClaims.TokenAgency"/>), which acts for those only (and only while its owner may).
+    /// </summary>
+    public static bool ActsFor(ClaimsPrincipal user, Guid agencyId)
+    {
+        var restricted = user.FindAll(PortalClaims.TokenAgency).ToList();
+        return restricted.Count == 0 || restricted.Any(c => Guid.TryParse(c.Value, out var id) && id == agencyId);
+    }
+}
+
+/// <summary>Claims the portal adds to a principal beyond Identity's.</summary>
+public static class PortalClaims
+{
+    /// <summary>One per agency an API token is restricted to (see <see cref="AgencyEditHandler.ActsFor"/>).</summary>
+    public const string TokenAgency = "portal:token-agency";
 }
 
 /// <summary>Accounts, roles and sign-in (ASP.NET Core Identity in its own schema, migrated by EF Core), and who may do what.</summary>

@@ -43,11 +43,11 @@ public sealed partial class FlagCommandHandler(IDocumentSession session, StreamC
     {
         if (user.IsInRole(Roles.Admin))
         {
-            return true;
+            return AgencyEditHandler.ActsFor(user, agencyId);
         }
 
         var agency = await session.LoadAsync<AgencySummary>(agencyId, ct);
-        return agency is not null && AgencyEditHandler.CanEdit(user, agency.Leads);
+        return agency is not null && AgencyEditHandler.CanEdit(user, agency.Id, agency.Leads);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Flag {FlagId} ({RuleId}, agency {AgencyId}) acknowledged by {User}")]

@@ -31,7 +31,7 @@ public sealed class ReasonAudience(IQuerySession session)
         }
 
         var agencies = await session.LoadManyAsync<AgencySummary>(ct, ids);
-        var managed = agencies.Where(a => AgencyEditHandler.CanEdit(user, a.Leads)).Select(a => a.Id).ToHashSet();
+        var managed = agencies.Where(a => AgencyEditHandler.CanEdit(user, a.Id, a.Leads)).Select(a => a.Id).ToHashSet();
         return managed.Contains;
     }
 }

@@ -11,7 +11,7 @@ namespace CoordinationPortal.Web.Probes.Pages;
 /// </summary>
 public static class EndpointAccess
 {
-    public static bool MayChange(ClaimsPrincipal user, AgencySummary agency) => AgencyEditHandler.CanEdit(user, agency.Leads);
+    public static bool MayChange(ClaimsPrincipal user, AgencySummary agency) => AgencyEditHandler.CanEdit(user, agency.Id, agency.Leads);
 
     public static async Task<IReadOnlyList<AgencySummary>> AgenciesAsync(ClaimsPrincipal user, AgencyQueries agencies, CancellationToken ct)
     {
