@@ -128,7 +128,8 @@ public sealed class LayoutBrowserTests(BrowserFixture fixture)
             // Every link of the bar on one line: the same top, and the bar no taller than one line of it.
             var tops = await nav.Locator(":scope > .nav-link, :scope > details > summary").EvaluateAllAsync<double[]>("els => els.map(e => Math.round(e.getBoundingClientRect().top))");
             Assert.True(tops.Length >= 6, $"{account.Role} {language}: only {tops.Length} links in the bar");
-            Assert.True(tops.Distinct().Count() == 1, $"{account.Role} {language}: the bar wraps (link tops {string.Join(", ", tops)})");
+            // One line: a badge may shift a link by a pixel or two; a second line would be a whole line (20 px or more) lower.
+            Assert.True(tops.Max() - tops.Min() < 10, $"{account.Role} {language}: the bar wraps (link tops {string.Join(", ", tops)})");
             var header = await page.Locator("header").First.BoundingBoxAsync();
             Assert.True(header!.Height <= 80, $"{account.Role} {language}: the app bar is {header.Height} px tall");
             var overflow = await page.EvaluateAsync<double>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");

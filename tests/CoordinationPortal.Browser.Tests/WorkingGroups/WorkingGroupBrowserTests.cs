@@ -240,10 +240,8 @@ public sealed partial class WorkingGroupBrowserTests(BrowserFixture fixture)
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveCountAsync(1);
         // With the folded forms open, as a secretary sees them while typing.
-        foreach (var summary in await page.Locator("main details:not([open]) > summary").AllAsync())
-        {
-            await summary.ClickAsync();
-        }
+        // All at once: opening them one by one through a ":not([open])" list would shift the list under the loop.
+        await page.Locator("main details:not([open])").EvaluateAllAsync<int>("els => { els.forEach(e => e.open = true); return els.length; }");
 
         var results = await page.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions
         {
