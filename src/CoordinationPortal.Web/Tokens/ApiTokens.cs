@@ -24,13 +24,30 @@ public sealed record TokenAgency(Guid Id, string Name);
 /// </summary>
 public sealed class ApiTokens(IDocumentSession session, UserManager<PortalUser> users, PortalClock clock, TimeProvider time)
 {
-    public async Task<TokenCreation> CreateAsync(ClaimsPrincipal user, TokenRequest request, CancellationToken ct)
+    /// <param name="user">The owner.</param>
+    /// <param name="request">What they ask for.</param>
+    /// <param name="requestId">
+    /// The form's one-time id, which becomes the token's: a form posted twice (a reload, a double click) finds the
+    /// token it made the first time and makes no second one.
+    /// </param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<TokenCreation> CreateAsync(ClaimsPrincipal user, TokenRequest request, Guid? requestId, CancellationToken ct)
     {
         var ownerId = users.GetUserId(user);
         var ownerName = user.Identity?.Name;
         if (ownerId is null || string.IsNullOrEmpty(ownerName))
         {
             return new TokenCreation(null, [new DomainError("Token.SignInRequired")]);
+        }
+
+        if (requestId is { } again && await session.LoadAsync<ApiToken>(again, ct) is { } earlier)
+        {
+            if (earlier.OwnerId == ownerId)
+            {
+                return new TokenCreation(null, [new DomainError("Token.AlreadyCreated")]);
+            }
+
+            requestId = null; // another account's id: not this form's, and not for this user to learn anything about
         }
 
         var mayActFor = (await AgenciesAsync(user, ct)).Select(a => a.Id).ToHashSet();
@@ -47,7 +64,7 @@ public sealed class ApiTokens(IDocumentSession session, UserManager<PortalUser> 
         var nextDay = expiresOn.AddDays(1);
         var token = new ApiToken
         {
-            Id = Guid.NewGuid(),
+            Id = requestId is { } id && id != Guid.Empty ? id : Guid.NewGuid(),
             OwnerId = ownerId,
             OwnerName = ownerName,
             Name = request.Name!.Trim(),
@@ -59,7 +76,7 @@ public sealed class ApiTokens(IDocumentSession session, UserManager<PortalUser> 
             Hash = ApiTokenSecrets.Hash(secret),
             Hint = ApiTokenSecrets.Hint(secret),
         };
-        session.Store(token);
+        session.Insert(token); // an insert: two posts of one form at the same moment cannot both succeed
         await session.SaveChangesAsync(ct);
         return new TokenCreation(new CreatedToken(token, secret), []);
     }

@@ -27,7 +27,7 @@ public static class TokenApi
 
         api.MapPost("/", async (TokenCreateRequest request, HttpContext http, ApiTokens tokens, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
-            var outcome = await tokens.CreateAsync(http.User, new TokenRequest(request.Name, request.Scopes, request.ExpiresOn, request.AgencyIds), ct);
+            var outcome = await tokens.CreateAsync(http.User, new TokenRequest(request.Name, request.Scopes, request.ExpiresOn, request.AgencyIds), null, ct);
             if (outcome.Created is not { } created)
             {
                 return OutcomeResults.ValidationProblem(outcome.Errors, e => text["Error." + e.Code]);

@@ -244,21 +244,31 @@ public sealed class ApiTokenTests(PortalFixture portal)
         using var browser = await portal.SignedInClientAsync(email, Password);
 
         var page = await browser.GetStringAsync("/account/tokens");
-        using var content = new FormUrlEncodedContent(
+        var requestId = System.Text.RegularExpressions.Regex.Match(page, "name=\"requestId\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
+        FormUrlEncodedContent Form() => new(
         [
             new("_handler", "create-token"),
             new("__RequestVerificationToken", PortalForms.AntiforgeryToken(page)),
+            new("requestId", requestId),
             new("name", "From the page"),
             new("expiresOn", Tomorrow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
             new("scopes", "read"),
             new("scopes", "flags:write"),
         ]);
+        using var content = Form();
         using var posted = await browser.PostAsync("/account/tokens", content);
         var html = WebUtility.HtmlDecode(await posted.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         var token = System.Text.RegularExpressions.Regex.Match(html, "value=\"(cpt_[A-Za-z0-9_-]{43})\"[^>]*data-testid=\"token-secret\"").Groups[1].Value;
         Assert.Equal(47, token.Length);
         Assert.Contains("read, flags:write", html, StringComparison.Ordinal);
+
+        // The same form posted again (a reload) makes nothing new and does not show the token again.
+        using var repeated = Form();
+        using var reposted = await browser.PostAsync("/account/tokens", repeated);
+        var repostedHtml = WebUtility.HtmlDecode(await reposted.Content.ReadAsStringAsync());
+        Assert.Contains("This form already created its token", repostedHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, repostedHtml, StringComparison.Ordinal);
 
         var again = await browser.GetStringAsync("/account/tokens");
         Assert.DoesNotContain(token, again, StringComparison.Ordinal); // shown once
