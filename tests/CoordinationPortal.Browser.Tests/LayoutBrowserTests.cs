@@ -337,7 +337,7 @@ public sealed class LayoutBrowserTests(BrowserFixture fixture)
             $"/agencies/{Maharashtra}", $"/agencies/{Maharashtra}/assess/{fixture.IndicatorIds("compute.")[0]}",
             "/notifications", "/working-groups", "/working-groups/new", group, group + "/people", group + "/sessions/new",
             group + "/decisions/new", group + "/action-items/new", session, item, "/briefings", "/vote",
-            "/admin/agencies", "/admin/users", "/admin/probe-network", "/admin/webhooks", "/no-such-page",
+            "/admin/agencies", "/admin/users", "/admin/probe-network", "/admin/webhooks", "/account/tokens", "/no-such-page",
         ];
     }
 }
