@@ -355,6 +355,9 @@ public sealed class FlagEvaluationTests(PortalFixture portal)
             await ProbeAsync(endpointId);
         }
 
+        // Evaluated at once rather than waiting for a health change to trigger it: what this test is about is the edit
+        // below, and on a loaded machine the triggered evaluation can come after the wait gives up.
+        await EvaluateAsync(id);
         await FlagWhenAsync(id, "claimed-vs-measured",
             f => f.Status == FlagStatus.Open && f.Explanation.En.Contains("Grievance triage", StringComparison.Ordinal), nameof(Layer.Operations));
 
