@@ -77,7 +77,15 @@ public sealed class ApiTokens(IDocumentSession session, UserManager<PortalUser> 
             Hint = ApiTokenSecrets.Hint(secret),
         };
         session.Insert(token); // an insert: two posts of one form at the same moment cannot both succeed
-        await session.SaveChangesAsync(ct);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (e is JasperFx.DocumentAlreadyExistsException || e.InnerException is JasperFx.DocumentAlreadyExistsException)
+        {
+            return new TokenCreation(null, [new DomainError("Token.AlreadyCreated")]);
+        }
+
         return new TokenCreation(new CreatedToken(token, secret), []);
     }
 
