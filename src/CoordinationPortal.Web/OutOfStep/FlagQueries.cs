@@ -90,13 +90,14 @@ public sealed class FlagQueries(IQuerySession session, PortalClock clock)
         var now = clock.Now;
         var agencies = await AgenciesAsync(filter, ct);
 
+        var filtered = Where(filter, agencies);
         var query = filter.Status switch
         {
-            FlagStatusFilter.Open => Where(filter, agencies).Where(f => f.Status == FlagStatus.Open),
-            FlagStatusFilter.Acknowledged => Where(filter, agencies).Where(f => f.Status == FlagStatus.Acknowledged),
-            FlagStatusFilter.Resolved => Where(filter, agencies).Where(f => f.Status == FlagStatus.Resolved),
-            FlagStatusFilter.All => Where(filter, agencies),
-            _ => Where(filter, agencies).Where(f => f.Status != FlagStatus.Resolved),
+            FlagStatusFilter.Open => filtered.Where(f => f.Status == FlagStatus.Open),
+            FlagStatusFilter.Acknowledged => filtered.Where(f => f.Status == FlagStatus.Acknowledged),
+            FlagStatusFilter.Resolved => filtered.Where(f => f.Status == FlagStatus.Resolved),
+            FlagStatusFilter.All => filtered,
+            _ => filtered.Where(f => f.Status != FlagStatus.Resolved),
         };
         var rows = Rows(await query.ToListAsync(ct), filter, agencies);
 
@@ -105,7 +106,7 @@ public sealed class FlagQueries(IQuerySession session, PortalClock clock)
         if (filter.Status is not (FlagStatusFilter.Resolved or FlagStatusFilter.All))
         {
             var since = now - FlagChanges.Window;
-            var resolved = await Where(filter, agencies).Where(f => f.Status == FlagStatus.Resolved && f.ResolvedAt >= since).ToListAsync(ct);
+            var resolved = await filtered.Where(f => f.Status == FlagStatus.Resolved && f.ResolvedAt >= since).ToListAsync(ct);
             changes.AddRange(Rows(resolved, filter, agencies).Select(r => FlagChanges.Recent(r.Flag, now)).OfType<FlagRecentChange>());
         }
 

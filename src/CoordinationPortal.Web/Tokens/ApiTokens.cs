@@ -1,8 +1,8 @@
 using System.Security.Claims;
-using CoordinationPortal.Domain.Agencies;
 using CoordinationPortal.Domain.Security;
 using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Identity;
+using CoordinationPortal.Web.Probes.Pages;
 using Marten;
 using Microsoft.AspNetCore.Identity;
 
@@ -22,7 +22,7 @@ public sealed record TokenAgency(Guid Id, string Name);
 /// by their owner or an admin, and found by hash when a request presents one. Revocation is a write the next request
 /// reads: there is no cache between it and the check.
 /// </summary>
-public sealed class ApiTokens(IDocumentSession session, UserManager<PortalUser> users, PortalClock clock, TimeProvider time)
+public sealed class ApiTokens(IDocumentSession session, AgencyQueries agencies, UserManager<PortalUser> users, PortalClock clock, TimeProvider time)
 {
     /// <param name="user">The owner.</param>
     /// <param name="request">What they ask for.</param>
@@ -128,20 +128,10 @@ public sealed class ApiTokens(IDocumentSession session, UserManager<PortalUser> 
         return true;
     }
 
-    /// <summary>The agencies the user may restrict a token to: every one for an admin, the ones they lead for a lead.</summary>
-    public async Task<IReadOnlyList<TokenAgency>> AgenciesAsync(ClaimsPrincipal user, CancellationToken ct)
-    {
-        if (!user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.AgencyLead))
-        {
-            return [];
-        }
-
-        var agencies = await session.Query<AgencySummary>().Select(a => new { a.Id, a.Name, a.Leads }).ToListAsync(ct);
-        var name = Agency.Normalize(user.Identity?.Name ?? "");
-        return agencies
-            .Where(a => user.IsInRole(Roles.Admin) || a.Leads.Contains(name))
+    /// <summary>The agencies the user may restrict a token to: the ones they may change (every one for an admin, the ones they lead for a lead).</summary>
+    public async Task<IReadOnlyList<TokenAgency>> AgenciesAsync(ClaimsPrincipal user, CancellationToken ct) =>
+        (await EndpointAccess.AgenciesAsync(user, agencies, ct))
             .OrderBy(a => a.Name, StringComparer.CurrentCulture)
             .Select(a => new TokenAgency(a.Id, a.Name))
             .ToList();
-    }
 }
