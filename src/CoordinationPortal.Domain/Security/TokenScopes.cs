@@ -45,7 +45,14 @@ public static class TokenScopes
     public static string? RequiredFor(string method, string routePattern)
     {
         var route = "/" + routePattern.Trim().TrimStart('/');
-        if (!Under(route, "/api") || Under(route, "/api/v1/tokens"))
+        // The API's description may be read with a token, so a script can check what it talks to.
+        if (Under(route, "/openapi") && HttpMethodIsRead(method))
+        {
+            return Read;
+        }
+
+        // The API's reference page (/api/docs) is a page for people, under /api by name only.
+        if (!Under(route, "/api") || Under(route, "/api/v1/tokens") || Under(route, "/api/docs"))
         {
             return null;
         }

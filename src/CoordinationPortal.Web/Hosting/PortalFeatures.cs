@@ -1,4 +1,5 @@
 using CoordinationPortal.Web.Agencies;
+using CoordinationPortal.Web.ApiDescription;
 using CoordinationPortal.Web.Briefings;
 using CoordinationPortal.Web.Forum;
 using CoordinationPortal.Web.Framework;
@@ -36,6 +37,8 @@ public static class PortalFeatures
         new WorkingGroupsFeature(),
         new ForumFeature(),
         new BriefingsFeature(),
+        // The API's description and reference page: the routes above, described.
+        new ApiDescriptionFeature(),
         // Last: it writes the demo through the features above.
         new DemoFeature(),
     ];

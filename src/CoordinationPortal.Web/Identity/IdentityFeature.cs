@@ -161,7 +161,7 @@ public sealed class IdentityFeature : IPortalFeature
             return Task.CompletedTask;
         }
 
-        if (!ctx.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        if (!Kernel.Errors.StatusPage.IsApi(ctx.HttpContext))
         {
             ctx.Response.Redirect(ctx.RedirectUri);
             return Task.CompletedTask;

@@ -28,6 +28,8 @@ public sealed class TokenRulesTests
     [InlineData("GET", "/api/v1/tokens")]
     [InlineData("POST", "/api/v1/tokens/")]
     [InlineData("DELETE", "/api/v1/tokens/{id:guid}")]
+    [InlineData("GET", "/api/docs")]
+    [InlineData("GET", "/api/docs/{**path}")]
     [InlineData("GET", "/flags")]
     [InlineData("POST", "/account/logout")]
     [InlineData("POST", "/api/v1/something-new")] // a write nobody gave a scope is refused, not allowed

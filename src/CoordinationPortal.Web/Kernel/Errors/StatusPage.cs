@@ -14,7 +14,15 @@ public static class StatusPage
 {
     public static bool IsApi(HttpContext http) => IsApi(http.Request.Path);
 
-    public static bool IsApi(PathString path) => path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The API's reference page: under <c>/api</c> by name, but a page for people (it redirects to sign in).</summary>
+    public const string ApiReferencePath = "/api/docs";
+
+    /// <summary>The API's description (<c>/openapi/v1.json</c>): machine-read, so answered as the API is.</summary>
+    public const string ApiDocumentPrefix = "/openapi";
+
+    public static bool IsApi(PathString path) =>
+        (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !path.StartsWithSegments(ApiReferencePath, StringComparison.OrdinalIgnoreCase))
+        || path.StartsWithSegments(ApiDocumentPrefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The one way an error is answered outside an endpoint: the API gets ProblemDetails in the request's language, a
