@@ -2,6 +2,7 @@
 # Runs every test of CoordinationPortal: domain, the embedded PostgreSQL launcher, integration (a throwaway embedded
 # PostgreSQL) and browser (Debian's Chromium). Installs Chromium, the Noto fonts and poppler-utils (the briefing tests read
 # PDFs back with pdftotext) when missing (needs root or sudo on Debian).
+# Lints the API's description (docs/openapi/v1.json) with Redocly's CLI from npm (pinned in infra/openapi-lint).
 # Ends with one plain line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +23,22 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   exit 1
 fi
 
+if ! command -v npm >/dev/null 2>&1; then
+  echo "Node.js and npm are missing: apt-get install -y nodejs npm (the API description is linted with Redocly's CLI)." >&2
+  exit 1
+fi
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 dotnet build CoordinationPortal.sln -c Release -nologo -v quiet
 status=0
+# The API's description as the repository keeps it (an integration test keeps it equal to the one the portal serves)
+# must lint clean: errors fail the run, warnings are shown.
+[ -x infra/openapi-lint/node_modules/.bin/redocly ] || npm ci --prefix infra/openapi-lint --no-audit --no-fund --loglevel=error >/dev/null
+if ! infra/openapi-lint/node_modules/.bin/redocly lint --config infra/openapi-lint/redocly.yaml --format=summary docs/openapi/v1.json; then
+  echo "docs/openapi/v1.json does not lint clean (see above)." >&2
+  status=1
+fi
 for project in tests/CoordinationPortal.Domain.Tests tests/CoordinationPortal.EmbeddedPostgres.Tests \
     tests/CoordinationPortal.Integration.Tests tests/CoordinationPortal.Browser.Tests; do
   name="$(basename "$project")"

@@ -1,4 +1,5 @@
 using CoordinationPortal.Web.Kernel.Features;
+using CoordinationPortal.Web.Kernel.Security;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -39,6 +40,7 @@ public sealed class ApiDescriptionFeature : IPortalFeature
                 .DisableAgent()
                 .DisableMcp()
                 .HideDarkModeToggle())
+            .AllowInlineScripts() // the page's one inline script (its configuration), by hash; nothing else inline
             .RequireAuthorization()
             .ExcludeFromDescription();
     }

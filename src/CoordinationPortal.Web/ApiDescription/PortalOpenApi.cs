@@ -51,7 +51,6 @@ internal static class PortalOpenApi
             Title = "CoordinationPortal API",
             Version = "v1",
             Description = Description,
-            License = new OpenApiLicense { Name = "Proprietary: the portal operator's terms", Identifier = null, Url = null },
         };
         document.Servers = [new OpenApiServer { Url = "/", Description = "This portal" }];
 
@@ -83,10 +82,19 @@ internal static class PortalOpenApi
         document.AddComponent(nameof(TestPayload), testEvent);
         document.Webhooks = new Dictionary<string, IOpenApiPathItem>
         {
-            [WebhookEvents.FlagRaised] = Webhook(document, nameof(FlagEventPayload), "A flag was raised (or raised again) on an agency."),
-            [WebhookEvents.FlagResolved] = Webhook(document, nameof(FlagEventPayload), "A flag was resolved."),
-            [WebhookEvents.Test] = Webhook(document, nameof(TestPayload), "An admin's test delivery, sent to one subscription whatever its events."),
+            [WebhookEvents.FlagRaised] = Webhook(document, "flagRaised", nameof(FlagEventPayload), "A flag was raised (or raised again) on an agency."),
+            [WebhookEvents.FlagResolved] = Webhook(document, "flagResolved", nameof(FlagEventPayload), "A flag was resolved."),
+            [WebhookEvents.Test] = Webhook(document, "webhookTest", nameof(TestPayload), "An admin's test delivery, sent to one subscription whatever its events."),
         };
+
+        // Each tag the routes use, described; in the order the routes are mapped.
+        foreach (var tag in document.Tags ?? [])
+        {
+            if (tag.Name is { } name && TagDescriptions.TryGetValue(name, out var text))
+            {
+                tag.Description = text;
+            }
+        }
     }
 
     public static async Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
@@ -155,7 +163,23 @@ internal static class PortalOpenApi
         }
     }
 
-    private static OpenApiPathItem Webhook(OpenApiDocument document, string schema, string summary) => new()
+    private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
+    {
+        ["Agencies"] = "Agencies and their readiness scorecards: indicators on five layers, assessed, reviewed and kept as history.",
+        ["Endpoints"] = "Registered inference endpoints, probed live against their service-level objectives.",
+        ["Flags"] = "Out-of-step flags: layers of an agency that have fallen out of step, raised and resolved by the portal.",
+        ["Tokens"] = "Personal API tokens: created, listed and revoked with the sign-in cookie only.",
+        ["Notifications"] = "In-portal notifications for the signed-in person.",
+        ["Webhooks"] = "Admins' webhook subscriptions and their signing secrets.",
+        ["Working groups"] = "Working groups with their member agencies, people, sessions, minutes, decisions, initiatives and action items.",
+        ["Polls"] = "Polls during a forum session: opened, voted, closed, revealed and recorded as decisions.",
+        ["Forum"] = "The room screen of a forum session and the links that open it without signing in.",
+        ["Briefings"] = "PDF briefings for policymakers, generated in the background, with a CSV annex.",
+        ["Imports"] = "Spreadsheet imports of scorecards: a dry run that lists every change, then the import.",
+        ["Spreadsheets"] = "Scorecards, the portfolio, the flags board and action items as XLSX and CSV.",
+    };
+
+    private static OpenApiPathItem Webhook(OpenApiDocument document, string operationId, string schema, string summary) => new()
     {
         Operations = new Dictionary<HttpMethod, OpenApiOperation>
         {
@@ -170,7 +194,7 @@ internal static class PortalOpenApi
                     else is retried with a growing wait, with the same `X-Portal-Delivery`. Redirects are not followed.
                     Bodies stay under 64 KiB.
                     """,
-                OperationId = "webhook" + string.Concat(summary.Split(' ')[1..3]).Replace(".", "", StringComparison.Ordinal),
+                OperationId = operationId,
                 Parameters =
                 [
                     Header("X-Portal-Event", "The event: `flag.raised`, `flag.resolved` or `webhook.test`.", true),

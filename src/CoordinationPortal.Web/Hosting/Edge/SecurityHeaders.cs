@@ -15,7 +15,7 @@ namespace CoordinationPortal.Web.Hosting.Edge;
 internal sealed class SecurityHeaders(RequestDelegate next)
 {
     private const string Policy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     public Task InvokeAsync(HttpContext context)
@@ -26,7 +26,10 @@ internal sealed class SecurityHeaders(RequestDelegate next)
             var headers = http.Response.Headers;
             // Set, not added: Blazor's interactive render mode writes its own CSP (frame-ancestors 'self' only), which this
             // policy replaces with a complete and stricter one.
-            headers.ContentSecurityPolicy = $"{Policy}; connect-src {ConnectSources(http.Request)}";
+            // Scripts from the portal only; an endpoint that writes a library's inline script allows that script by its
+            // hash, for its own response (Kernel/Security/InlineScripts).
+            var scripts = string.Join(' ', ["'self'", .. Kernel.Security.InlineScripts.AllowedFor(http)]);
+            headers.ContentSecurityPolicy = $"{Policy}; script-src {scripts}; connect-src {ConnectSources(http.Request)}";
             headers.TryAdd("X-Content-Type-Options", "nosniff");
             headers.XFrameOptions = "DENY"; // antiforgery writes SAMEORIGIN; no frame at all is wanted
             headers.TryAdd("Referrer-Policy", "same-origin");
