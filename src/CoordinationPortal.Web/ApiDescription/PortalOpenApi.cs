@@ -88,7 +88,7 @@ internal static class PortalOpenApi
         };
 
         // Each tag the routes use, described; in the order the routes are mapped.
-        foreach (var tag in document.Tags ?? [])
+        foreach (var tag in document.Tags ?? Enumerable.Empty<OpenApiTag>())
         {
             if (tag.Name is { } name && TagDescriptions.TryGetValue(name, out var text))
             {
