@@ -147,8 +147,11 @@ public sealed partial class OpenApiDocumentTests(PortalFixture portal)
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
     }
 
-    /// <summary><c>api/v1/agencies/{id:guid}/scorecard</c> → <c>/api/v1/agencies/{id}/scorecard</c>, as OpenAPI writes paths.</summary>
-    private static string Normalise(string raw) => "/" + Constraint().Replace(raw.TrimStart('/'), "{$1}");
+    /// <summary>
+    /// <c>api/v1/agencies/{id:guid}/scorecard</c> → <c>/api/v1/agencies/{id}/scorecard</c>, and a group's root
+    /// <c>/api/v1/tokens/</c> → <c>/api/v1/tokens</c>, as OpenAPI writes paths.
+    /// </summary>
+    private static string Normalise(string raw) => "/" + Constraint().Replace(raw.Trim('/'), "{$1}");
 
     private static string RepositoryRoot()
     {
