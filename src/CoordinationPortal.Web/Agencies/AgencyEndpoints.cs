@@ -39,7 +39,10 @@ public static class AgencyEndpoints
         {
             var rows = await queries.PortfolioAsync(new PortfolioFilter(kind, sector, jurisdiction), ct);
             return TypedResults.Ok(rows.Select(ToListItem).ToList());
-        });
+        })
+            .WithSummary("Lists the portfolio: every agency with its layer scores, indices, last assessment and version.")
+            .WithDescription("Optional filters: `kind`, `sector` (e.g. `health`) and `jurisdiction` (e.g. `national`, `IN-MH`), with the codes of `seed-data/reference.json`.")
+            .Produces<List<AgencyListItemDto>>(StatusCodes.Status200OK);
 
         api.MapGet("/{id:guid}/scorecard", async (
             Guid id, string? asOf, AgencyQueries queries, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -67,7 +70,10 @@ public static class AgencyEndpoints
             return card is null
                 ? OutcomeResults.NotFound(text, date is null ? "Agency.NotFound" : "Agency.NotFoundAsOf")
                 : Results.Ok(ToDto(card));
-        });
+        })
+            .WithSummary("Reads one agency's scorecard with every indicator's level, evidence, target and review status.")
+            .WithDescription("`asOf` (`YYYY-MM-DD`, optional) gives the scorecard at the end of that day; 404 when the agency was not registered yet then. Its `version` (fetched without `asOf`) is the `expectedVersion` of an assessment.")
+            .Produces<ScorecardDto>(StatusCodes.Status200OK);
 
         api.MapPost("/{id:guid}/assessments", async (
             Guid id, AssessmentRequest request, HttpContext http, AgencyCommandHandler handler,
@@ -87,7 +93,10 @@ public static class AgencyEndpoints
             var outcome = await handler.HandleAsync(http.User, command, request.ExpectedVersion, ct);
             return outcome.ToHttpResult(text, "Agency.NotFound", a => Results.Created(
                 $"/api/v1/agencies/{id}/scorecard", new AssessmentCreatedDto(id, request.IndicatorId!, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .WithSummary("Records an assessment of one of the agency's indicators.")
+            .WithDescription("Admins, or leads of that agency. `expectedVersion` is the scorecard's `version`: 409 with `currentVersion` when it changed since. `Location` points at the scorecard.")
+            .Produces<AssessmentCreatedDto>(StatusCodes.Status201Created);
 
         return app;
     }

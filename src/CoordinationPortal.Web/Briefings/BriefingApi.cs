@@ -69,7 +69,13 @@ public static class BriefingApi
             }
 
             return Results.File(pdf, "application/pdf", file.FileName, lastModified: file.GeneratedAt, entityTag: new EntityTagHeaderValue(file.ETag));
-        });
+        })
+            .WithSummary("Downloads the briefing of the current data as a PDF.")
+            .WithDescription("`scope` is `national` (subject `all`), `sector`, `jurisdiction`, `agency` or `working-group`; `lang` is `en` (default) or `hi`. 200 with `ETag` and `X-Data-Version`; 304 for a matching `If-None-Match`; 202 with `Retry-After` and a `Location` to ask again (carrying `after`) while it is generated; 503 with `Retry-After` when generating failed, or saying what to install without Chromium. A working group's briefing is for the readers of the whole group.")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf")
+            .Produces<BriefingStatusDto>(StatusCodes.Status202Accepted)
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapGet("/{scope}/{subject}/status", async (string scope, string subject, string? lang, long? after, HttpContext http, BriefingService briefings,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -85,7 +91,11 @@ public static class BriefingApi
                 BriefingState.Ready or BriefingState.Pending or BriefingState.Failed => Results.Ok(Status(state, target)),
                 _ => Answer(state, target, text, http),
             };
-        });
+        })
+            .WithSummary("Reports where a briefing stands (pending, ready or failed), asking for it as the download does.")
+            .WithDescription("When ready: `dataVersion`, `downloadUrl`, `bytes`, `pages` and `eTag`. 503 without Chromium.")
+            .Produces<BriefingStatusDto>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapGet("/{scope}/{subject}/annex.csv", async (string scope, string subject, string? lang, HttpContext http, BriefingService briefings,
             BriefingQueries queries, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -109,10 +119,15 @@ public static class BriefingApi
             http.Response.Headers["X-Data-Version"] = model.Version.Tag;
             return Results.File(BriefingAnnex.Csv(model), "text/csv; charset=utf-8",
                 $"briefing-{target.ScopeSlug}-{target.Subject}-{target.Language}-{model.Version.Tag}.csv");
-        });
+        })
+            .WithSummary("Downloads the briefing's annex: every agency of the scope with its layer scores, indices and open flags, as CSV.")
+            .WithDescription("UTF-8 with a byte-order mark; cells beginning with `=`, `+`, `-` or `@` are neutralised.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
 
         api.MapGet("/", async (HttpContext http, BriefingService briefings, CancellationToken ct) =>
-            Results.Ok((await briefings.RecentAsync(http.User, 50, ct)).Select(f => Status(new BriefingState.Ready(f), f.Target))));
+            Results.Ok((await briefings.RecentAsync(http.User, 50, ct)).Select(f => Status(new BriefingState.Ready(f), f.Target))))
+            .WithSummary("Lists the most recently generated briefings you may read.")
+            .Produces<List<BriefingStatusDto>>(StatusCodes.Status200OK);
 
         return app;
     }

@@ -60,13 +60,18 @@ public static class NotificationsApi
             return recipient is null
                 ? Results.Ok(Array.Empty<NotificationDto>())
                 : Results.Ok((await queries.ListAsync(recipient, page ?? 1, unreadOnly ?? false, ct)).Select(ToDto).ToList());
-        });
+        })
+            .WithSummary("Lists your notifications of flags raised and resolved.")
+            .WithDescription("Each person's own. `unreadOnly=true` for the unread ones; `page` (from 1) pages through them.")
+            .Produces<List<NotificationDto>>(StatusCodes.Status200OK);
 
         mine.MapPost("/{id:guid}/read", async (Guid id, HttpContext http, NotificationQueries queries, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
             NotificationQueries.RecipientOf(http.User) is { } recipient && await queries.MarkReadAsync(recipient, id, ct)
                 ? Results.NoContent()
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text["Notifications.NotFound"]))
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .WithSummary("Marks one of your notifications as read.")
+            .Produces(StatusCodes.Status204NoContent);
 
         mine.MapPost("/read", async (HttpContext http, NotificationQueries queries, CancellationToken ct) =>
         {
@@ -76,12 +81,17 @@ public static class NotificationsApi
             }
 
             return Results.NoContent();
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .WithSummary("Marks all your notifications as read.")
+            .Produces(StatusCodes.Status204NoContent);
 
         var hooks = app.MapGroup("/api/v1/webhooks").RequireAuthorization(Policies.Admin).WithTags("Webhooks");
 
         hooks.MapGet("/", async (WebhookAdmin admin, CancellationToken ct) =>
-            TypedResults.Ok((await admin.SubscriptionsAsync(ct)).Select(ToDto).ToList()));
+            TypedResults.Ok((await admin.SubscriptionsAsync(ct)).Select(ToDto).ToList()))
+            .WithSummary("Lists the webhook subscriptions.")
+            .WithDescription("Admins only. A subscription shows whether a secret is set, never the secret.")
+            .Produces<List<WebhookDto>>(StatusCodes.Status200OK);
 
         hooks.MapPost("/", async (WebhookRequest request, HttpContext http, WebhookAdmin admin, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
@@ -91,7 +101,10 @@ public static class NotificationsApi
             return created is null
                 ? Invalid(errors, text)
                 : Results.Created($"/api/v1/webhooks/{created.Subscription.Id}", new WebhookCreatedDto(ToDto(created.Subscription), created.GeneratedSecret));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .WithSummary("Subscribes a URL to flag events.")
+            .WithDescription("Admins only. `events` are `flag.raised` and `flag.resolved` (both by default). Without a `secret` the portal generates one and answers it this once.")
+            .Produces<WebhookCreatedDto>(StatusCodes.Status201Created);
 
         hooks.MapPut("/{id:guid}/enabled", async (Guid id, WebhookEnabledRequest request, WebhookAdmin admin, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
@@ -101,18 +114,30 @@ public static class NotificationsApi
             }
 
             return await admin.SetEnabledAsync(id, enabled, ct) is { } s ? Results.Ok(ToDto(s)) : NotFound(text);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .WithSummary("Enables or disables a webhook subscription.")
+            .WithDescription("Admins only. Events while a subscription is disabled are not delivered later.")
+            .Produces<WebhookDto>(StatusCodes.Status200OK);
 
         hooks.MapDelete("/{id:guid}", async (Guid id, WebhookAdmin admin, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
-            await admin.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(text)).DisableAntiforgery();
+            await admin.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(text)).DisableAntiforgery()
+            .WithSummary("Deletes a webhook subscription.")
+            .WithDescription("Admins only.")
+            .Produces(StatusCodes.Status204NoContent);
 
         hooks.MapGet("/{id:guid}/deliveries", async (Guid id, WebhookAdmin admin, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
             await admin.FindAsync(id, ct) is null
                 ? NotFound(text)
-                : Results.Ok((await admin.DeliveriesAsync(id, ct)).Select(ToDto).ToList()));
+                : Results.Ok((await admin.DeliveriesAsync(id, ct)).Select(ToDto).ToList()))
+            .WithSummary("Reads a webhook subscription's delivery log, with each attempt.")
+            .WithDescription("Admins only.")
+            .Produces<List<DeliveryDto>>(StatusCodes.Status200OK);
 
         hooks.MapPost("/{id:guid}/test", async (Guid id, WebhookAdmin admin, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
-            await admin.SendTestAsync(id, ct) is { } delivery ? Results.Ok(ToDto(delivery)) : NotFound(text)).DisableAntiforgery();
+            await admin.SendTestAsync(id, ct) is { } delivery ? Results.Ok(ToDto(delivery)) : NotFound(text)).DisableAntiforgery()
+            .WithSummary("Sends a test delivery (`webhook.test`) to one subscription, whatever its events.")
+            .WithDescription("Admins only. Answers the delivery.")
+            .Produces<DeliveryDto>(StatusCodes.Status200OK);
 
         hooks.MapWebhookSecretApi();
         return app;

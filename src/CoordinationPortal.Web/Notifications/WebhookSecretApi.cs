@@ -30,7 +30,10 @@ public static class WebhookSecretApi
                 SecretChangeResult.Invalid => OutcomeResults.ValidationProblem(change.Errors, e => WebhookText.Error(e.Code, text)),
                 _ => NotFound(text),
             };
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .WithSummary("Rotates a webhook subscription's secret.")
+            .WithDescription("Admins. The body is optional: without one (or with an empty `secret`) the portal generates the secret and answers it this once; `secret` is `null` when you chose it. The previous secret still signs during the overlap.")
+            .Produces<WebhookSecretRotatedDto>(StatusCodes.Status200OK);
 
         hooks.MapDelete("/{id:guid}/secret/previous", async (Guid id, HttpContext http, WebhookAdmin admin,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -38,7 +41,10 @@ public static class WebhookSecretApi
             var change = await admin.RevokePreviousSecretAsync(id, http.User.Identity?.Name ?? "", ct);
             // Revoking when nothing is left to revoke is not an error: the outcome asked for holds.
             return change.Subscription is { } subscription ? Results.Ok(NotificationsApi.ToDto(subscription)) : NotFound(text);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .WithSummary("Ends a secret rotation's overlap at once: the previous secret signs nothing more.")
+            .WithDescription("Admins. Answers the webhook, also when no previous secret was left to revoke.")
+            .Produces<WebhookDto>(StatusCodes.Status200OK);
 
         return hooks;
     }

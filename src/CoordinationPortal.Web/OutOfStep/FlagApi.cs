@@ -55,12 +55,17 @@ public static class FlagApi
 
             var board = await queries.BoardAsync(filter, order, ct);
             return Results.Ok(board.Rows.Select(r => ToDto(r.Flag, r.Agency, titles)).ToList());
-        });
+        })
+            .WithSummary("Lists out-of-step flags with the board's filters and order.")
+            .WithDescription("Filters: `severity`, `rule`, `layer`, `sector`, `jurisdiction`, `agencyId`, `status` (`all-open` by default, `open`, `acknowledged`, `resolved`, `all`) and `q`; `sort` is `urgency` (default), `severity`, `raised`, `agency` or `rule`, with `-asc` or `-desc`. An unknown value is a 400 naming the parameter.")
+            .Produces<List<FlagDto>>(StatusCodes.Status200OK);
 
         api.MapGet("/{id:guid}", async (Guid id, FlagQueries queries, RuleTitles titles, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
             await queries.FindAsync(id, ct) is { } row
                 ? Results.Ok(ToDto(row.Flag, row.Agency, titles))
-                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text["Error.Flag.NotFound"]));
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: text["Error.Flag.NotFound"]))
+            .WithSummary("Reads one flag.")
+            .Produces<FlagDto>(StatusCodes.Status200OK);
 
         api.MapPost("/{id:guid}/acknowledgements", async (
             Guid id, AcknowledgementRequest request, HttpContext http, FlagCommandHandler handler,
@@ -74,7 +79,10 @@ public static class FlagApi
                 a => Results.Created($"/api/v1/flags/{id}", new AcknowledgedDto(id, FlagStatus.Acknowledged, a.Version)),
                 conflictKey: "Flags.Conflict",
                 forbiddenKey: "Flags.Forbidden");
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .WithSummary("Acknowledges a flag with a note.")
+            .WithDescription("Admins, or leads of the flag's agency. `expectedVersion` is optional: when sent and the flag changed since, 409 with `currentVersion`. A resolved flag is a 400.")
+            .Produces<AcknowledgedDto>(StatusCodes.Status201Created);
 
         app.MapGet("/api/v1/agencies/{id:guid}/flags", async (Guid id, FlagQueries queries, RuleTitles titles,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -85,7 +93,9 @@ public static class FlagApi
                 : Results.Ok(new AgencyFlagsDto(flags.Agency.Id, flags.Agency.Name,
                     flags.Open.Select(f => ToDto(f, flags.Agency, titles)).ToList(),
                     flags.Resolved.Select(f => ToDto(f, flags.Agency, titles)).ToList()));
-        }).RequireAuthorization(Policies.View).WithTags("Flags");
+        }).RequireAuthorization(Policies.View).WithTags("Flags")
+            .WithSummary("Lists one agency's open and resolved flags.")
+            .Produces<AgencyFlagsDto>(StatusCodes.Status200OK);
 
         return app;
     }

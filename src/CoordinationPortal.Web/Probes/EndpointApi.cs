@@ -31,6 +31,12 @@ public sealed record SampleDto(
 
 public sealed record AllowlistRequest(string? Cidr, string? Note);
 
+/// <summary>The answer to a change of an endpoint (or, for a maintenance window, the window's id) and the registry's new version.</summary>
+public sealed record EndpointChangedDto(Guid Id, long Version);
+
+/// <summary>Measured evidence for an agency: its endpoints, each one's 7-day SLO report by endpoint id, and how many met every SLO.</summary>
+public sealed record AgencyEndpointsDto(IReadOnlyList<EndpointDto> Endpoints, IReadOnlyDictionary<Guid, SloReport> Last7Days, int MeetingSlo);
+
 /// <summary>The probes API: the registry (admins and the agency's leads change it), live status, SLOs and samples.</summary>
 public static class EndpointApi
 {
@@ -43,7 +49,10 @@ public static class EndpointApi
             var rows = await queries.BoardAsync(agencyId, ct);
             var excerpts = await audience.ForAsync(http.User, rows.Select(r => r.Endpoint.AgencyId), ct);
             return TypedResults.Ok(rows.Select(r => ToDto(r, reasons, excerpts(r.Endpoint.AgencyId))).ToList());
-        });
+        })
+            .WithSummary("Lists the probed endpoints (or one agency's) with their settings, health, last probe and SLO report.")
+            .WithDescription("Never an endpoint's API key: `hasApiKey` says whether one is stored. `agencyId` (optional) narrows to one agency.")
+            .Produces<List<EndpointDto>>(StatusCodes.Status200OK);
 
         api.MapGet("/{id:guid}", async (Guid id, HttpContext http, ProbeQueries queries, ProbeReasonText reasons, ReasonAudience audience,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -56,12 +65,16 @@ public static class EndpointApi
 
             var excerpts = await audience.ForAsync(http.User, [row.Endpoint.AgencyId], ct);
             return Results.Ok(ToDto(row, reasons, excerpts(row.Endpoint.AgencyId)));
-        });
+        })
+            .WithSummary("Reads one endpoint with its settings, health, last probe and SLO report.")
+            .Produces<EndpointDto>(StatusCodes.Status200OK);
 
         api.MapGet("/{id:guid}/slo", async (Guid id, IQuerySession session, ProbeQueries queries, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
             await session.LoadAsync<InferenceEndpoint>(id, ct) is { } endpoint
                 ? Results.Ok(await queries.SloAsync(endpoint, ct))
-                : NotFound(text));
+                : NotFound(text))
+            .WithSummary("Reads an endpoint's SLO reports for the last hour, day, week and month.")
+            .Produces<IReadOnlyList<SloReport>>(StatusCodes.Status200OK);
 
         api.MapGet("/{id:guid}/samples", async (Guid id, int? hours, bool? failuresOnly, HttpContext http, IQuerySession session, ProbeStore probes,
             TimeProvider time, ProbeReasonText reasons, ReasonAudience audience, CancellationToken ct) =>
@@ -72,7 +85,10 @@ public static class EndpointApi
             var withExcerpt = agencyId is { } agency && (await audience.ForAsync(http.User, [agency], ct))(agency);
             return TypedResults.Ok(samples.Select(s => new SampleDto(s.At, s.State, reasons.Describe(s.Reason, withExcerpt), s.InMaintenance, s.Cold,
                 s.TtftMs, s.EndToEndMs, s.OutputTokens, s.TokensFromUsage, s.TokensPerSecond, s.TpotMs, s.ItlP50Ms, s.ItlP95Ms, s.ConnectMs)).ToList());
-        });
+        })
+            .WithSummary("Lists an endpoint's raw probe samples.")
+            .WithDescription("`hours` back (1 by default, 1 to 720, within the raw retention); `failuresOnly=true` for the failed probes only.")
+            .Produces<List<SampleDto>>(StatusCodes.Status200OK);
 
         api.MapPost("/", async (EndpointRequest request, HttpContext http, EndpointCommandHandler handler,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -85,8 +101,11 @@ public static class EndpointApi
             var id = Guid.NewGuid();
             var command = new RegisterEndpoint(id, agencyId, ToSettings(request), false, "", default);
             var outcome = await handler.HandleAsync(http.User, command, null, KeyChange(request), ct);
-            return ToResult(outcome, text, _ => Results.Created($"/api/v1/endpoints/{id}", new { id, version = 1 }));
-        }).DisableAntiforgery();
+            return ToResult(outcome, text, _ => Results.Created($"/api/v1/endpoints/{id}", new EndpointChangedDto(id, 1)));
+        }).DisableAntiforgery()
+            .WithSummary("Registers an inference endpoint to probe.")
+            .WithDescription("Admins, or leads of the agency. `apiKey` is visible ASCII only. 400 on `agencyId` when the agency has its maximum of endpoints already.")
+            .Produces<EndpointChangedDto>(StatusCodes.Status201Created);
 
         api.MapPut("/{id:guid}", async (Guid id, EndpointRequest request, HttpContext http, EndpointCommandHandler handler,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -98,17 +117,29 @@ public static class EndpointApi
 
             var outcome = await handler.HandleAsync(http.User, new ChangeEndpointSettings(id, ToSettings(request), "", default),
                 request.ExpectedVersion, KeyChange(request), ct);
-            return ToResult(outcome, text, a => Results.Ok(new { id, version = a.Version }));
-        }).DisableAntiforgery();
+            return ToResult(outcome, text, a => Results.Ok(new EndpointChangedDto(id, a.Version)));
+        }).DisableAntiforgery()
+            .WithSummary("Changes an endpoint's settings.")
+            .WithDescription("Admins, or leads of the agency. `expectedVersion` is required: 409 with `currentVersion` when it changed meanwhile. An `apiKey` replaces the stored key, `removeApiKey: true` removes it, neither keeps it.")
+            .Produces<EndpointChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/{id:guid}/pause", (Guid id, HttpContext http, EndpointCommandHandler handler, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
-            Run(handler, http.User, new PauseEndpoint(id, "", default), text, ct)).DisableAntiforgery();
+            Run(handler, http.User, new PauseEndpoint(id, "", default), text, ct)).DisableAntiforgery()
+            .WithSummary("Pauses probing an endpoint.")
+            .WithDescription("Admins, or leads of the agency.")
+            .Produces<EndpointChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/{id:guid}/resume", (Guid id, HttpContext http, EndpointCommandHandler handler, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
-            Run(handler, http.User, new ResumeEndpoint(id, "", default), text, ct)).DisableAntiforgery();
+            Run(handler, http.User, new ResumeEndpoint(id, "", default), text, ct)).DisableAntiforgery()
+            .WithSummary("Resumes probing a paused endpoint.")
+            .WithDescription("Admins, or leads of the agency.")
+            .Produces<EndpointChangedDto>(StatusCodes.Status200OK);
 
         api.MapDelete("/{id:guid}", (Guid id, HttpContext http, EndpointCommandHandler handler, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
-            Run(handler, http.User, new RetireEndpoint(id, "", default), text, ct)).DisableAntiforgery();
+            Run(handler, http.User, new RetireEndpoint(id, "", default), text, ct)).DisableAntiforgery()
+            .WithSummary("Retires an endpoint: its history stays, its key is deleted.")
+            .WithDescription("Admins, or leads of the agency.")
+            .Produces<EndpointChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/{id:guid}/maintenance", async (Guid id, MaintenanceRequest request, HttpContext http, EndpointCommandHandler handler,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -120,12 +151,18 @@ public static class EndpointApi
 
             var windowId = Guid.NewGuid();
             var outcome = await handler.HandleAsync(http.User, new ScheduleMaintenance(id, windowId, start, end, request.Note ?? "", "", default), null, null, ct);
-            return ToResult(outcome, text, a => Results.Created($"/api/v1/endpoints/{id}", new { id = windowId, version = a.Version }));
-        }).DisableAntiforgery();
+            return ToResult(outcome, text, a => Results.Created($"/api/v1/endpoints/{id}", new EndpointChangedDto(windowId, a.Version)));
+        }).DisableAntiforgery()
+            .WithSummary("Schedules a maintenance window for an endpoint.")
+            .WithDescription("Admins, or leads of the agency. `start` and `end`, at most 31 days apart, and a `note`. The answer's `id` is the window's.")
+            .Produces<EndpointChangedDto>(StatusCodes.Status201Created);
 
         api.MapDelete("/{id:guid}/maintenance/{windowId:guid}", (Guid id, Guid windowId, HttpContext http, EndpointCommandHandler handler,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
-            Run(handler, http.User, new CancelMaintenance(id, windowId, "", default), text, ct)).DisableAntiforgery();
+            Run(handler, http.User, new CancelMaintenance(id, windowId, "", default), text, ct)).DisableAntiforgery()
+            .WithSummary("Cancels a maintenance window of an endpoint.")
+            .WithDescription("Admins, or leads of the agency.")
+            .Produces<EndpointChangedDto>(StatusCodes.Status200OK);
 
         // "Probe now": runs one probe at once (within the probe timeouts) and answers with what it found; recorded like any probe.
         // Rationed per endpoint and per person (ProbeNowLimiter): past the limit, 429 with Retry-After.
@@ -157,32 +194,41 @@ public static class EndpointApi
                 : Results.Ok(new SampleDto(r.At, r.Verdict.State, reasons.Describe(r.Verdict.Reason, withExcerpt: true), endpoint.InMaintenance(r.At), r.Cold,
                     r.Stream?.TtftMs, r.Stream?.EndToEndMs, r.Stream?.OutputTokens, r.Stream?.TokensFromUsage, r.Stream?.OutputTokensPerSecond,
                     r.Stream?.TpotMs, r.Stream?.ItlP50Ms, r.Stream?.ItlP95Ms, r.ConnectMs));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .WithSummary("Probes an endpoint now and answers with the sample, recorded like any probe.")
+            .WithDescription("Admins, or leads of the agency. Rationed per endpoint and per person each minute: beyond, 429 with `Retry-After` (seconds).")
+            .Produces<SampleDto>(StatusCodes.Status200OK);
 
         app.MapGet("/api/v1/agencies/{id:guid}/endpoints", async (Guid id, HttpContext http, ProbeQueries queries, ProbeReasonText reasons,
             ReasonAudience audience, CancellationToken ct) =>
         {
             var evidence = await queries.AgencyEvidenceAsync(id, ct);
             var withExcerpt = (await audience.ForAsync(http.User, [id], ct))(id);
-            return TypedResults.Ok(new
-            {
-                endpoints = evidence.Endpoints.Select(r => ToDto(r, reasons, withExcerpt)).ToList(),
-                last7Days = evidence.Week,
-                meetingSlo = evidence.MeetingSlo,
-            });
-        }).RequireAuthorization(Policies.View).WithTags("Endpoints");
+            return TypedResults.Ok(new AgencyEndpointsDto(
+                evidence.Endpoints.Select(r => ToDto(r, reasons, withExcerpt)).ToList(), evidence.Week, evidence.MeetingSlo));
+        }).RequireAuthorization(Policies.View).WithTags("Endpoints")
+            .WithSummary("Reads an agency's measured evidence: its endpoints and each one's 7-day SLO report.")
+            .Produces<AgencyEndpointsDto>(StatusCodes.Status200OK);
 
         var allowlist = app.MapGroup("/api/v1/probe-allowlist").RequireAuthorization(Policies.Admin).WithTags("Endpoints");
-        allowlist.MapGet("/", async (ProbeAllowlistAdmin admin, CancellationToken ct) => TypedResults.Ok(await admin.ListAsync(ct)));
+        allowlist.MapGet("/", async (ProbeAllowlistAdmin admin, CancellationToken ct) => TypedResults.Ok(await admin.ListAsync(ct)))
+            .WithSummary("Lists the probe allowlist: the configured entries and the admins' own.")
+            .WithDescription("Admins only.");
         allowlist.MapPost("/", async (AllowlistRequest request, HttpContext http, ProbeAllowlistAdmin admin, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
             var error = await admin.AddAsync(request.Cidr ?? "", request.Note ?? "", http.User.Identity!.Name!, ct);
             return error is null
                 ? Results.Created("/api/v1/probe-allowlist", null)
                 : Results.ValidationProblem(new Dictionary<string, string[]> { ["cidr"] = [text["Error.Allowlist." + error]] });
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .WithSummary("Adds a network to the probe allowlist.")
+            .WithDescription("Admins only. `cidr` is a network with optional ports (e.g. `10.0.0.0/8:8000-8100`; without ports 80 and 443 only), with a `note`.")
+            .Produces(StatusCodes.Status201Created);
         allowlist.MapDelete("/", async (string cidr, ProbeAllowlistAdmin admin, CancellationToken ct) =>
-            await admin.RemoveAsync(cidr, ct) ? Results.NoContent() : Results.NotFound()).DisableAntiforgery();
+            await admin.RemoveAsync(cidr, ct) ? Results.NoContent() : Results.NotFound()).DisableAntiforgery()
+            .WithSummary("Removes an entry from the probe allowlist.")
+            .WithDescription("Admins only. `cidr` as listed.")
+            .Produces(StatusCodes.Status204NoContent);
 
         return app;
     }
@@ -209,7 +255,7 @@ public static class EndpointApi
 
     private static async Task<IResult> Run(EndpointCommandHandler handler, ClaimsPrincipal user, EndpointCommand command,
         IStringLocalizer<SharedResource> text, CancellationToken ct) =>
-        ToResult(await handler.HandleAsync(user, command, null, null, ct), text, a => Results.Ok(new { id = command.EndpointId, version = a.Version }));
+        ToResult(await handler.HandleAsync(user, command, null, null, ct), text, a => Results.Ok(new EndpointChangedDto(command.EndpointId, a.Version)));
 
     private static IResult ToResult(CommandOutcome outcome, IStringLocalizer<SharedResource> text, Func<CommandOutcome.Accepted, IResult> accepted) =>
         outcome.ToHttpResult(text, "Error.Endpoint.NotFound", accepted);

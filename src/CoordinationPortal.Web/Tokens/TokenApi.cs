@@ -35,19 +35,28 @@ public static class TokenApi
 
             var t = created.Token;
             return Results.Created($"/api/v1/tokens/{t.Id}", new TokenCreatedDto(t.Id, t.Name, created.Secret, t.Scopes, t.AgencyIds, t.ExpiresOn));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .WithSummary("Creates a personal API token and shows it this once.")
+            .WithDescription("With the sign-in cookie only: no token may manage tokens. `expiresOn` is after today and at most 365 days away; `agencyIds` only agencies you lead (any for admins).")
+            .Produces<TokenCreatedDto>(StatusCodes.Status201Created);
 
         api.MapGet("/", async (bool? all, HttpContext http, ApiTokens tokens, TimeProvider time, CancellationToken ct) =>
         {
             var now = time.GetUtcNow();
             var listed = await tokens.ListAsync(http.User, all == true, ct);
             return Results.Ok(listed.Select(l => ToDto(l, now)).ToList());
-        });
+        })
+            .WithSummary("Lists your API tokens, never the tokens themselves.")
+            .WithDescription("With the sign-in cookie only. Admins add `?all=true` for every account's tokens.")
+            .Produces<List<TokenDto>>(StatusCodes.Status200OK);
 
         api.MapDelete("/{id:guid}", async (Guid id, HttpContext http, ApiTokens tokens, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
             await tokens.RevokeAsync(http.User, id, ct)
                 ? Results.NoContent()
-                : OutcomeResults.NotFound(text, "Error.Token.NotFound")).DisableAntiforgery();
+                : OutcomeResults.NotFound(text, "Error.Token.NotFound")).DisableAntiforgery()
+            .WithSummary("Revokes an API token at once.")
+            .WithDescription("With the sign-in cookie only. Another account's token is 404 unless you are an admin.")
+            .Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

@@ -155,7 +155,9 @@ public static class WorkingGroupApi
                 r.Access.ReadsAll ? r.OpenItems : null,
                 r.Access.ReadsAll ? r.OverdueItems : null,
                 r.DecisionsDue, r.Access.ReadsAll, r.Access.Manages, r.Group.Version)).ToList());
-        });
+        })
+            .WithSummary("Lists the working groups, with the next session and, for their readers, open and overdue action-item counts.")
+            .Produces<List<GroupListItemDto>>(StatusCodes.Status200OK);
 
         api.MapPost("/working-groups", async (HttpContext http, WorkingGroupHandler handler, GroupReaders readers, BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -177,7 +179,11 @@ public static class WorkingGroupApi
             var id = Guid.NewGuid();
             var outcome = await handler.FormAsync(http.User, id, Text(request.Name), Text(request.Purpose), kind!.Value, request.MemberAgencyIds ?? [], ct);
             return ToResult(outcome, text, "WorkingGroup.NotFound", a => Results.Created($"/api/v1/working-groups/{id}", new CreatedDto(id, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<GroupRequest>()
+            .WithSummary("Forms a working group.")
+            .WithDescription("Admins only. `name` and `purpose` as `{ en, hi }`, `kind` (`national`, `sector`, `state`, `multi-stakeholder`) and `memberAgencyIds`.")
+            .Produces<CreatedDto>(StatusCodes.Status201Created);
 
         api.MapGet("/working-groups/{id:guid}", async (Guid id, HttpContext http, GroupReaders readers, WorkingGroupQueries queries, PortalClock clock,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -206,7 +212,10 @@ public static class WorkingGroupApi
                 // GET …/action-items pages through all of them with filters. A group of 2,000 items stays a small answer.
                 all ? [.. view.Items.Take(GroupItemsPreview).Select(i => ToDto(i, today))] : null,
                 all ? [.. view.Flags.Select(f => new FlagBriefDto(f.Id, f.AgencyId, f.RuleId, f.Kind, f.Severity, f.Status, f.Explanation))] : null));
-        });
+        })
+            .WithSummary("Reads a working group: members with their layer scores, sessions, decisions and initiatives.")
+            .WithDescription("Its readers also get member and people history, action-item counts, its first 50 action items (open first) and the member agencies' open flags; a viewer gets the group, its members, approved sessions and decisions only.")
+            .Produces<GroupDto>(StatusCodes.Status200OK);
 
         api.MapPost("/working-groups/{id:guid}/members", async (Guid id, HttpContext http, WorkingGroupHandler handler, AccessGate gate, BodyReader json,
             PortalClock clock, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -224,14 +233,22 @@ public static class WorkingGroupApi
 
             var outcome = await handler.ActOnGroupAsync(http.User, new AddMemberAgency(id, agencyId, false, clock.Today, "", default), request.ExpectedVersion, ct);
             return ToResult(outcome, text, "WorkingGroup.NotFound", a => Results.Ok(new ChangedDto(id, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<MemberAgencyRequest>()
+            .WithSummary("Adds a member agency to a working group.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). Joining is dated; history is kept.")
+            .Produces<ChangedDto>(StatusCodes.Status200OK);
 
         api.MapDelete("/working-groups/{id:guid}/members/{agencyId:guid}", async (Guid id, Guid agencyId, long? expectedVersion, HttpContext http,
             WorkingGroupHandler handler, PortalClock clock, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
             var outcome = await handler.ActOnGroupAsync(http.User, new RemoveMemberAgency(id, agencyId, clock.Today, "", default), expectedVersion, ct);
             return ToResult(outcome, text, "WorkingGroup.NotFound", a => Results.Ok(new ChangedDto(id, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .WithSummary("Removes a member agency from a working group.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). Leaving is dated; history is kept. `expectedVersion` (query, optional): 409 with `currentVersion` when the group changed since.")
+            .Produces<ChangedDto>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapPost("/working-groups/{id:guid}/people", async (Guid id, HttpContext http, WorkingGroupHandler handler, AccessGate gate, BodyReader json,
             UserManager<PortalUser> users, PortalClock clock, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -262,14 +279,22 @@ public static class WorkingGroupApi
             var command = new AddPerson(id, request.Person!.Trim(), role!.Value, request.AgencyId, clock.Today, "", default);
             var outcome = await handler.ActOnGroupAsync(http.User, command, request.ExpectedVersion, ct);
             return ToResult(outcome, text, "WorkingGroup.NotFound", a => Results.Ok(new ChangedDto(id, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<PersonRequest>()
+            .WithSummary("Adds a person to a working group with a role.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). `person` must be a portal account; `role` is `chair`, `secretary`, `member` or `observer`, with an optional `agencyId`.")
+            .Produces<ChangedDto>(StatusCodes.Status200OK);
 
         api.MapDelete("/working-groups/{id:guid}/people/{person}", async (Guid id, string person, long? expectedVersion, HttpContext http,
             WorkingGroupHandler handler, PortalClock clock, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
             var outcome = await handler.ActOnGroupAsync(http.User, new RemovePerson(id, person, clock.Today, "", default), expectedVersion, ct);
             return ToResult(outcome, text, "WorkingGroup.NotFound", a => Results.Ok(new ChangedDto(id, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .WithSummary("Removes a person from a working group.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). Leaving is dated; history is kept. `expectedVersion` (query, optional): 409 with `currentVersion` when the group changed since.")
+            .Produces<ChangedDto>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static void MapSessions(RouteGroupBuilder api)
@@ -296,14 +321,21 @@ public static class WorkingGroupApi
             var outcome = await handler.ScheduleSessionAsync(
                 http.User, id, sessionId, request.Title ?? "", request.StartsAt!.Value, request.EndsAt!.Value, request.Place, request.Link, agenda, ct);
             return ToResult(outcome, text, "WorkingGroup.NotFound", a => Results.Created($"/api/v1/sessions/{sessionId}", new CreatedDto(sessionId, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<SessionRequest>()
+            .WithSummary("Schedules a session of a working group.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). The group's open action items are carried onto its agenda.")
+            .Produces<CreatedDto>(StatusCodes.Status201Created);
 
         api.MapGet("/sessions/{id:guid}", async (Guid id, HttpContext http, GroupReaders readers, WorkingGroupQueries queries, PortalClock clock,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
             var view = await queries.SessionAsync(id, await readers.ForAsync(http.User, ct), ct);
             return view is null ? NotFound(text, "Session.NotFound") : Results.Ok(ToDto(view, clock.Today));
-        });
+        })
+            .WithSummary("Reads a session with its agenda, attendance and minutes.")
+            .WithDescription("Draft minutes are for the group's readers only.")
+            .Produces<SessionDto>(StatusCodes.Status200OK);
 
         api.MapGet("/sessions/{id:guid}/calendar.ics", async (Guid id, HttpContext http, GroupReaders readers, WorkingGroupQueries queries,
             PortalClock clock, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -317,7 +349,10 @@ public static class WorkingGroupApi
             var page = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/sessions/{id}");
             var calendar = SessionCalendar.Write(view.Session, view.Group, VisibleAgenda(view), page, text, clock.Now);
             return Results.File(System.Text.Encoding.UTF8.GetBytes(calendar), SessionCalendar.ContentType, SessionCalendar.FileName(view.Session));
-        });
+        })
+            .WithSummary("Downloads a session as an iCalendar event.")
+            .WithDescription("A stable `UID`, times in UTC, `SEQUENCE` rising with every change, `STATUS:CANCELLED` when cancelled.")
+            .Produces<string>(StatusCodes.Status200OK, "text/calendar");
 
         api.MapPut("/sessions/{id:guid}/agenda", async (Guid id, HttpContext http, WorkingGroupHandler handler, AccessGate gate, BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -334,14 +369,22 @@ public static class WorkingGroupApi
             return errors.Any
                 ? await gate.SessionAsync(http, id, ct) ?? errors.Result()
                 : await RunOnSession(handler, http, new ChangeAgenda(id, agenda, "", default), request.ExpectedVersion, text, ct);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<AgendaRequest>()
+            .WithSummary("Replaces a session's agenda.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). `expectedVersion` is required.")
+            .Produces<ChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/sessions/{id:guid}/start", async (Guid id, HttpContext http, WorkingGroupHandler handler, BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
             var (request, bad) = await json.ReadAsync<VersionRequest>(http, ct, optional: true);
             return request is null ? bad! : await RunOnSession(handler, http, new StartSession(id, [], "", default), request.ExpectedVersion, text, ct);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<VersionRequest>(optional: true)
+            .WithSummary("Starts a session, carrying forward action items opened since it was scheduled.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). The body (`expectedVersion`) is optional.")
+            .Produces<ChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/sessions/{id:guid}/cancel", async (Guid id, HttpContext http, WorkingGroupHandler handler, BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -350,7 +393,11 @@ public static class WorkingGroupApi
             return request is null
                 ? bad!
                 : await RunOnSession(handler, http, new CancelSession(id, request.Reason ?? "", "", default), request.ExpectedVersion, text, ct);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<CancelRequest>()
+            .WithSummary("Cancels a session with a reason.")
+            .WithDescription("The group's managers (its chair and secretary, and admins).")
+            .Produces<ChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/sessions/{id:guid}/attendance", async (Guid id, HttpContext http, WorkingGroupHandler handler, BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -363,7 +410,11 @@ public static class WorkingGroupApi
 
             var attendees = (request.Attendees ?? []).Select(a => new Attendee(a?.Name ?? "", a?.AgencyId)).ToList();
             return await RunOnSession(handler, http, new RecordAttendance(id, attendees, new HashSet<Guid>(), "", default), request.ExpectedVersion, text, ct);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<AttendanceRequest>()
+            .WithSummary("Records who attended a session.")
+            .WithDescription("The group's managers (its chair and secretary, and admins).")
+            .Produces<ChangedDto>(StatusCodes.Status200OK);
 
         api.MapPut("/sessions/{id:guid}/minutes", async (Guid id, HttpContext http, WorkingGroupHandler handler, AccessGate gate, BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -378,7 +429,11 @@ public static class WorkingGroupApi
             return errors.Any
                 ? await gate.SessionAsync(http, id, ct) ?? errors.Result()
                 : await RunOnSession(handler, http, new DraftMinutes(id, request.Markdown ?? "", "", default), request.ExpectedVersion, text, ct);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<MinutesRequest>()
+            .WithSummary("Drafts a session's minutes; a later draft replaces it.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). Approved minutes never change: a draft after approval is a 400 (`Session.MinutesAlreadyApproved`).")
+            .Produces<ChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/sessions/{id:guid}/minutes/approve", async (Guid id, HttpContext http, WorkingGroupHandler handler, AccessGate gate, BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -394,7 +449,11 @@ public static class WorkingGroupApi
             return errors.Any
                 ? await gate.SessionAsync(http, id, ct) ?? errors.Result()
                 : await RunOnSession(handler, http, new ApproveMinutes(id, "", default), request.ExpectedVersion, text, ct);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<VersionRequest>(optional: true)
+            .WithSummary("Approves a session's draft minutes.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). The body (`expectedVersion`) is optional. Approved minutes never change; amend them instead.")
+            .Produces<ChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/sessions/{id:guid}/minutes/amendments", async (Guid id, HttpContext http, WorkingGroupHandler handler, BodyReader json,
             IQuerySession query, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -415,7 +474,11 @@ public static class WorkingGroupApi
                 ? amended.Number
                 : 0;
             return Results.Created($"/api/v1/sessions/{id}", new AmendmentCreatedDto(id, number, accepted.Version));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<AmendmentRequest>()
+            .WithSummary("Amends a session's approved minutes, with a reason.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). Answers the amendment's number.")
+            .Produces<AmendmentCreatedDto>(StatusCodes.Status201Created);
     }
 
     private static void MapDecisions(RouteGroupBuilder api)
@@ -428,7 +491,10 @@ public static class WorkingGroupApi
             return group is null
                 ? NotFound(text, "WorkingGroup.NotFound")
                 : Results.Ok(group.Decisions.OrderBy(d => d.Number).Select(d => ToDto(d, clock.Today)).ToList());
-        });
+        })
+            .WithSummary("Lists a working group's numbered decision log, each decision with whether it is due for review.")
+            .WithDescription("Every signed-in reader.")
+            .Produces<List<DecisionDto>>(StatusCodes.Status200OK);
 
         api.MapPost("/working-groups/{id:guid}/decisions", async (Guid id, HttpContext http, WorkingGroupHandler handler, AccessGate gate, BodyReader json,
             IQuerySession query, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -474,7 +540,11 @@ public static class WorkingGroupApi
                 ? recorded.Number
                 : 0;
             return Results.Created($"/api/v1/working-groups/{id}/decisions", new DecisionCreatedDto(id, number, accepted.Version));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<DecisionRequest>()
+            .WithSummary("Records a decision in a working group's log.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). `text` `{ en, hi }`; `basis` `consensus` or `vote` with `counts`. Answers the decision's `number`.")
+            .Produces<DecisionCreatedDto>(StatusCodes.Status201Created);
     }
 
     private static void MapActionItems(RouteGroupBuilder api)
@@ -512,7 +582,10 @@ public static class WorkingGroupApi
                 .OrderBy(i => i.IsOpen ? 0 : 1).ThenBy(i => i.DueDate).ThenBy(i => i.RecordedAt)
                 .ToList();
             return Results.Ok(new ActionItemPageDto(items.Count, skip, take, [.. items.Skip(skip).Take(take).Select(i => ToDto(i, today))]));
-        });
+        })
+            .WithSummary("Lists a working group's action items, filtered and paged, with the total.")
+            .WithDescription("The group's readers. Filters: `status` (`open`, `in-progress`, `done`, `dropped`), `agencyId`, `layer`, `overdue=true`; paged by `limit` (200 by default, at most 1,000) and `offset`.")
+            .Produces<ActionItemPageDto>(StatusCodes.Status200OK);
 
         api.MapPost("/working-groups/{id:guid}/action-items", async (Guid id, HttpContext http, WorkingGroupHandler handler, AccessGate gate, BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -553,7 +626,11 @@ public static class WorkingGroupApi
             var outcome = await handler.RecordActionItemAsync(http.User, id, itemId, request.Title ?? "", request.AgencyId!.Value, request.Owner, layer!.Value,
                 request.FlagId, target, request.DueDate!.Value, request.SessionId, ct);
             return ToResult(outcome, text, "WorkingGroup.NotFound", a => Results.Created($"/api/v1/action-items/{itemId}", new CreatedDto(itemId, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<ActionItemRequest>()
+            .WithSummary("Records an action item for a member agency.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). `agencyId`, `layer`, `title`, `dueDate` (a past date is accepted); optional `owner`, `flagId` (of that agency), `indicatorId` with `targetLevel`, `sessionId`.")
+            .Produces<CreatedDto>(StatusCodes.Status201Created);
 
         api.MapGet("/action-items/{id:guid}", async (Guid id, HttpContext http, GroupReaders readers, WorkingGroupQueries queries, PortalClock clock,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -568,7 +645,10 @@ public static class WorkingGroupApi
             return view.Access.ReadsAll || view.MayUpdate
                 ? Results.Ok(new ActionItemReadDto(ToDto(view.Item, clock.Today), view.Group.Name, view.MayUpdate))
                 : Forbidden(text);
-        });
+        })
+            .WithSummary("Reads one action item, with whether you may update it.")
+            .WithDescription("The group's readers and the leads of the owner agency.")
+            .Produces<ActionItemReadDto>(StatusCodes.Status200OK);
 
         api.MapPost("/action-items/{id:guid}/status", async (Guid id, HttpContext http, WorkingGroupHandler handler, AccessGate gate, BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -589,7 +669,11 @@ public static class WorkingGroupApi
 
             var outcome = await handler.ActOnActionItemAsync(http.User, new ChangeActionStatus(id, status!.Value, request.Note, "", default), request.ExpectedVersion, ct);
             return ToResult(outcome, text, "ActionItem.NotFound", a => Results.Ok(new ChangedDto(id, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<StatusRequest>()
+            .WithSummary("Changes an action item's status.")
+            .WithDescription("The group's managers and the leads of the owner agency. `note` is required to drop or reopen.")
+            .Produces<ChangedDto>(StatusCodes.Status200OK);
     }
 
     /// <summary>Following up: reviewing a decision, launching an initiative, a new due date, dismissing a proposal.</summary>
@@ -607,7 +691,11 @@ public static class WorkingGroupApi
             // The runner refuses who may not act (403) or what does not exist (404) before the decider words any input error.
             var outcome = await handler.ActOnGroupAsync(http.User, new ReviewDecision(id, number, request.Note ?? "", request.NextReviewOn, "", default), request.ExpectedVersion, ct);
             return ToResult(outcome, text, "WorkingGroup.NotFound", a => Results.Ok(new ChangedDto(id, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<ReviewRequest>()
+            .WithSummary("Reviews a decision: it leaves the due list until `nextReviewOn`.")
+            .WithDescription("The group's managers (its chair and secretary, and admins).")
+            .Produces<ChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/working-groups/{id:guid}/initiatives", async (Guid id, HttpContext http, WorkingGroupHandler handler, AccessGate gate, BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -633,7 +721,11 @@ public static class WorkingGroupApi
                 http.User, new LaunchInitiative(id, initiative, Text(request.Title), layers, request.TargetLevel!.Value, request.Deadline!.Value, "", default),
                 request.ExpectedVersion, ct);
             return ToResult(outcome, text, "WorkingGroup.NotFound", a => Results.Created($"/api/v1/working-groups/{id}", new CreatedDto(initiative, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<InitiativeRequest>()
+            .WithSummary("Launches an initiative: a target level for the member agencies on some layers by a deadline.")
+            .WithDescription("The group's managers (its chair and secretary, and admins). `title` `{ en, hi }`, `layers`, `targetLevel` 1–5, `deadline`.")
+            .Produces<CreatedDto>(StatusCodes.Status201Created);
 
         api.MapPost("/action-items/{id:guid}/due-date", async (Guid id, HttpContext http, WorkingGroupHandler handler, AccessGate gate, BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -655,7 +747,11 @@ public static class WorkingGroupApi
             var outcome = await handler.ActOnActionItemAsync(
                 http.User, new RescheduleActionItem(id, request.DueDate!.Value, request.Reason ?? "", "", default), request.ExpectedVersion, ct);
             return ToResult(outcome, text, "ActionItem.NotFound", a => Results.Ok(new ChangedDto(id, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<RescheduleRequest>()
+            .WithSummary("Sets a new due date for an action item, with its reason.")
+            .WithDescription("The group's managers and the leads of the owner agency.")
+            .Produces<ChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/action-items/{id:guid}/proposal/dismiss", async (Guid id, HttpContext http, WorkingGroupHandler handler, BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -668,7 +764,11 @@ public static class WorkingGroupApi
 
             var outcome = await handler.ActOnActionItemAsync(http.User, new DismissProposal(id, request.Note, "", default), request.ExpectedVersion, ct);
             return ToResult(outcome, text, "ActionItem.NotFound", a => Results.Ok(new ChangedDto(id, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<DismissRequest>()
+            .WithSummary("Dismisses the portal's proposal that an action item is done.")
+            .WithDescription("The group's managers and the leads of the owner agency. It comes back only for a newer fact.")
+            .Produces<ChangedDto>(StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> RunOnSession(

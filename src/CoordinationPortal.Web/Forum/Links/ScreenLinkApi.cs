@@ -48,7 +48,11 @@ public static class ScreenLinkApi
                 var url = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/{issued!.RelativeUrl}");
                 return Results.Created($"/api/v1/sessions/{id}/screen-links", new IssuedScreenLinkDto(ToDto(issued.Link, DateTimeOffset.UtcNow), url));
             }, forbiddenKey: "WgApi.Forbidden");
-        });
+        })
+            .ReadsJson<ScreenLinkRequest>(optional: true)
+            .WithSummary("Creates a link that opens the session's room screen without signing in, answered once with its `url`.")
+            .WithDescription("The group's chair and secretary, and admins. The body is optional: `label`, and `expiresInHours` from 1 to 168 (12 by default). The `url` is never listed again.")
+            .Produces<IssuedScreenLinkDto>(StatusCodes.Status201Created);
 
         api.MapGet("/screen-links", async (Guid id, HttpContext http, ScreenLinkHandler handler, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
         {
@@ -57,12 +61,18 @@ public static class ScreenLinkApi
             return denied is not null
                 ? denied.ToHttpResult(text, "Error.Session.NotFound", _ => Results.NoContent(), forbiddenKey: "WgApi.Forbidden")
                 : Results.Ok(links.Select(l => ToDto(l, now)).ToList());
-        });
+        })
+            .WithSummary("Lists the session's screen links, without their addresses.")
+            .WithDescription("The group's chair and secretary, and admins.")
+            .Produces<List<ScreenLinkDto>>(StatusCodes.Status200OK);
 
         api.MapDelete("/screen-links/{linkId:guid}", async (Guid id, Guid linkId, HttpContext http, ScreenLinkHandler handler, IStringLocalizer<SharedResource> text,
             CancellationToken ct) =>
             (await handler.RevokeAsync(http.User, id, linkId, ct))
-                .ToHttpResult(text, "Error.ScreenLink.NotFound", _ => Results.NoContent(), forbiddenKey: "WgApi.Forbidden"));
+                .ToHttpResult(text, "Error.ScreenLink.NotFound", _ => Results.NoContent(), forbiddenKey: "WgApi.Forbidden"))
+            .WithSummary("Revokes a screen link at once.")
+            .WithDescription("The group's chair and secretary, and admins.")
+            .Produces(StatusCodes.Status204NoContent);
 
         return app;
     }

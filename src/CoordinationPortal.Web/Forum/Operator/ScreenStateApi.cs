@@ -63,7 +63,10 @@ public static class ScreenStateApi
         {
             var (outcome, screen) = await handler.ReadAsync(http.User, id, ct);
             return Answer(outcome, screen, clock, text);
-        });
+        })
+            .WithSummary("Reads what the session's room screen shows.")
+            .WithDescription("The group's readers.")
+            .Produces<ScreenStateDto>(StatusCodes.Status200OK);
 
         api.MapPut("/sessions/{id:guid}/screen", async (Guid id, HttpContext http, ScreenStateHandler handler, WorkingGroupApi.BodyReader json,
             PortalClock clock, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -89,7 +92,11 @@ public static class ScreenStateApi
 
             var result = await handler.ActAsync(http.User, id, build, ct);
             return Answer(result.Outcome, result.Screen, clock, text);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<ScreenChangeRequest>()
+            .WithSummary("Changes what the session's room screen shows.")
+            .WithDescription("The group's chair and secretary, and admins. Fields left out stay as they are; the change is made whole or not at all.")
+            .Produces<ScreenStateDto>(StatusCodes.Status200OK);
 
         return app;
     }

@@ -82,7 +82,11 @@ public static class PollApi
 
             var code = (await queries.ViewAsync(pollId, await readers.ForAsync(http.User, ct), ct))?.Poll.ShortCode ?? "";
             return Results.Created($"/api/v1/polls/{pollId}", new PollCreatedDto(pollId, code, PollQr.JoinUrl(PollQr.Origin(http.Request), code), accepted.Version));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<PollRequest>()
+            .WithSummary("Opens a poll in a session.")
+            .WithDescription("The group's managers. `kind` is `single-choice` (with `options`), `yes-no-abstain`, `consent` or `flag-real` (with `flagId`); `basis` is `person` (default) or `agency`. Answers its `id`, `shortCode` and `joinUrl`.")
+            .Produces<PollCreatedDto>(StatusCodes.Status201Created);
 
         api.MapGet("/sessions/{id:guid}/polls", async (Guid id, HttpContext http, PollQueries queries, GroupReaders readers,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -91,7 +95,10 @@ public static class PollApi
             return sessions is null ? OutcomeResults.NotFound(text, "Error.Poll.SessionNotFound")
                 : !sessions.Access.ReadsAll ? Forbidden(text)
                 : Results.Ok(sessions.Polls.Select(p => ToDto(p, http.Request)).ToList());
-        });
+        })
+            .WithSummary("Lists a session's polls.")
+            .WithDescription("The group's readers.")
+            .Produces<List<PollDto>>(StatusCodes.Status200OK);
 
         api.MapGet("/polls/{id:guid}", async (Guid id, HttpContext http, PollQueries queries, GroupReaders readers,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -100,7 +107,10 @@ public static class PollApi
             return view is null ? OutcomeResults.NotFound(text, "Error.Poll.NotFound")
                 : !view.Access.ReadsAll ? Forbidden(text)
                 : Results.Ok(ToDto(view, http.Request));
-        });
+        })
+            .WithSummary("Reads a poll with the number of votes cast.")
+            .WithDescription("The group's readers. The counts only once the poll is revealed.")
+            .Produces<PollDto>(StatusCodes.Status200OK);
 
         api.MapPost("/polls/{id:guid}/votes", async (Guid id, HttpContext http, PollHandler handler, WorkingGroupApi.BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -113,15 +123,25 @@ public static class PollApi
 
             var outcome = await handler.VoteAsync(http.User, id, request.Choice, request.AgencyId, ct);
             return ToResult(outcome, text, "Poll.NotFound", a => Results.Ok(new PollChangedDto(id, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<VoteRequest>()
+            .WithSummary("Votes in an open poll, or changes one's vote while it is open.")
+            .WithDescription("Group members and leads of member agencies, not observers. With `basis: agency` the vote is the agency's (`agencyId`).")
+            .Produces<PollChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/polls/{id:guid}/close", async (Guid id, HttpContext http, PollHandler handler, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
             ToResult(await handler.CloseAsync(http.User, id, ct), text, "Poll.NotFound", a => Results.Ok(new PollChangedDto(id, a.Version))))
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .WithSummary("Closes a poll to votes.")
+            .WithDescription("The group's managers.")
+            .Produces<PollChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/polls/{id:guid}/reveal", async (Guid id, HttpContext http, PollHandler handler, IStringLocalizer<SharedResource> text, CancellationToken ct) =>
             ToResult(await handler.RevealAsync(http.User, id, ct), text, "Poll.NotFound", a => Results.Ok(new PollChangedDto(id, a.Version))))
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .WithSummary("Reveals a closed poll's counts.")
+            .WithDescription("The group's managers, after closing.")
+            .Produces<PollChangedDto>(StatusCodes.Status200OK);
 
         api.MapPost("/polls/{id:guid}/decision", async (Guid id, HttpContext http, PollHandler handler, WorkingGroupApi.BodyReader json,
             IStringLocalizer<SharedResource> text, CancellationToken ct) =>
@@ -135,7 +155,11 @@ public static class PollApi
             var recorded = await handler.RecordAsDecisionAsync(http.User, id, request.Text, request.TextHi, request.ReviewOn, ct);
             return ToResult(recorded.Outcome, text, "Poll.NotFound", a => Results.Created(
                 $"/api/v1/working-groups/{recorded.GroupId}/decisions", new PollDecisionDto(id, recorded.GroupId, recorded.DecisionNumber ?? 0, a.Version)));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery()
+            .ReadsJson<PollDecisionRequest>()
+            .WithSummary("Records a revealed poll as a decision of the group, with its counts.")
+            .WithDescription("The group's managers. `text`, optional `textHi` and `reviewOn`. Answers the decision's `number`.")
+            .Produces<PollDecisionDto>(StatusCodes.Status201Created);
 
         return app;
     }
