@@ -54,11 +54,18 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>
     /// Another portal process on the same database (another replica behind a load balancer), on Kestrel at a port of its
-    /// own: for tests of what one process's change does to a page served by another. The caller disposes it.
+    /// own: for tests of what one process's change does to a page served by another, or of a setting the main portal
+    /// keeps off (<paramref name="settings"/> are added to the fixture's). The caller disposes it.
     /// </summary>
-    public (PortalHostFactory Portal, string BaseUrl) StartSecondPortal()
+    public (PortalHostFactory Portal, string BaseUrl) StartSecondPortal(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var second = new PortalHostFactory(_database!.ConnectionString, seedDemo: false, ProbeSettings);
+        var merged = new Dictionary<string, string>(ProbeSettings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            merged[key] = value;
+        }
+
+        var second = new PortalHostFactory(_database!.ConnectionString, seedDemo: false, merged);
         second.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         second.StartServer();
         var address = second.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.SingleOrDefault()

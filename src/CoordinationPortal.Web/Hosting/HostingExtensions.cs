@@ -177,6 +177,7 @@ public static class HostingExtensions
         app.UseAuthentication();
         app.UseSameOriginStateChanges(); // Edge/: a cookie-authenticated change must come from the portal's own pages
         app.UseAuthorization();
+        app.UseMiddleware<CoordinationPortal.Web.Identity.TwoFactor.TwoFactorGate>(); // a role that needs a second factor reaches only enrolment until it has one
         app.UseMiddleware<CoordinationPortal.Web.Tokens.ApiTokenScopeGate>(); // a token goes no further than its scopes, before any cached answer
         app.UseRateLimiter();
         app.UseAntiforgery();

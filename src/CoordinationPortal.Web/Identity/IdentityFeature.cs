@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CoordinationPortal.Domain.Agencies;
+using CoordinationPortal.Web.Identity.TwoFactor;
 using CoordinationPortal.Web.Kernel.Features;
 using CoordinationPortal.Web.Localization;
 using Microsoft.AspNetCore.Authentication;
@@ -122,6 +123,7 @@ public sealed class IdentityFeature : IPortalFeature
             .AddPasswordValidator<PortalPasswordValidator>();
         builder.Services.AddSignInSecurity(builder.Configuration);
         builder.Services.AddSessionChecks(builder.Configuration);
+        builder.Services.AddTwoFactor(builder.Configuration);
 
         builder.Services.ConfigureApplicationCookie(o =>
         {

@@ -7,6 +7,12 @@ public enum SignInStatus
     Succeeded,
     Failed,
     Wait,
+
+    /// <summary>The password was right; the account's second factor is asked for next (<see cref="TwoFactor.TwoFactorSignIn"/>).</summary>
+    SecondFactor,
+
+    /// <summary>The second step came after its two-factor cookie ended (or without one): start again with the password.</summary>
+    Expired,
 }
 
 public sealed record SignInAttempt(SignInStatus Status, TimeSpan RetryAfter)
@@ -26,6 +32,7 @@ public sealed class PortalSignIn(
     SignInManager<PortalUser> signIn,
     SignInThrottle throttle,
     UnknownAccountHash unknownAccount,
+    TwoFactor.TwoFactorSignIn twoFactor,
     ILogger<PortalSignIn> log)
 {
     public async Task<SignInAttempt> SignInAsync(string email, string password, string client)
@@ -62,6 +69,13 @@ public sealed class PortalSignIn(
             var failures = throttle.RecordFailure(account, client);
             SignInLog.Failed(log, account, client, refusal ?? "unknown account", failures);
             return SignInAttempt.Failed;
+        }
+
+        if (await users.GetTwoFactorEnabledAsync(user))
+        {
+            // No session yet, and the client's failures are kept: only the second step's success clears them.
+            await twoFactor.BeginAsync(user, account, client);
+            return new SignInAttempt(SignInStatus.SecondFactor, TimeSpan.Zero);
         }
 
         throttle.RecordSuccess(account, client);

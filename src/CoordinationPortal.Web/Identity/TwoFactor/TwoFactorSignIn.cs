@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using CoordinationPortal.Domain.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+
+namespace CoordinationPortal.Web.Identity.TwoFactor;
+
+/// <summary>
+/// The second step of signing in. After the right password for an account with two-factor authentication on,
+/// <see cref="PortalSignIn"/> issues only Identity's short-lived two-factor cookie (which names the account and signs
+/// nobody in); this step takes an authenticator code or a recovery code and only then issues the session cookie, with
+/// the claim <c>amr=mfa</c>. Wrong codes count against the same per-account, per-client backoff as wrong passwords
+/// (<see cref="SignInThrottle"/>), and only a complete sign-in clears it, so a client that knows the password cannot
+/// reset its count by entering the password again. Failed codes never lock the account (Identity's own
+/// <c>TwoFactorAuthenticatorSignInAsync</c> would count them towards lockout, which here means "disabled").
+/// </summary>
+public sealed class TwoFactorSignIn(
+    UserManager<PortalUser> users,
+    SignInManager<PortalUser> signIn,
+    SignInThrottle throttle,
+    ILogger<PortalSignIn> log)
+{
+    /// <summary>Ends any session in this browser and remembers, in the two-factor cookie, whose second factor is awaited.</summary>
+    public async Task BeginAsync(PortalUser user, string account, string client)
+    {
+        await signIn.SignOutAsync();
+        var identity = new ClaimsIdentity(IdentityConstants.TwoFactorUserIdScheme);
+        identity.AddClaim(new Claim(ClaimTypes.Name, user.Id));
+        await signIn.Context.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, new ClaimsPrincipal(identity));
+        SignInLog.SecondFactorAsked(log, account, client);
+    }
+
+    /// <summary>The account whose second factor is awaited in this browser, if its two-factor cookie still stands.</summary>
+    public async Task<PortalUser?> PendingAsync()
+    {
+        var pending = await signIn.Context.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
+        var userId = pending.Principal?.FindFirstValue(ClaimTypes.Name);
+        return userId is null ? null : await users.FindByIdAsync(userId);
+    }
+
+    public async Task<SignInAttempt> CompleteAsync(string? typed, string client)
+    {
+        var user = await PendingAsync();
+        if (user is null)
+        {
+            return new SignInAttempt(SignInStatus.Expired, TimeSpan.Zero);
+        }
+
+        var account = users.NormalizeName(user.UserName) ?? user.Id;
+        var wait = throttle.RemainingWait(account, client);
+        if (wait > TimeSpan.Zero)
+        {
+            SignInLog.Delayed(log, account, client, (int)Math.Ceiling(wait.TotalSeconds));
+            return new SignInAttempt(SignInStatus.Wait, wait);
+        }
+
+        var input = TwoFactorRules.Read(typed);
+        var refusal = input.Kind switch
+        {
+            SecondFactorKind.Authenticator when await users.VerifyTwoFactorTokenAsync(user, TokenOptions.DefaultAuthenticatorProvider, input.Code) => null,
+            SecondFactorKind.Authenticator => "wrong authenticator code",
+            SecondFactorKind.Recovery when (await users.RedeemTwoFactorRecoveryCodeAsync(user, input.Code)).Succeeded => null,
+            SecondFactorKind.Recovery => "wrong or used recovery code",
+            _ => "no code",
+        };
+        // Checked after the code, like the password step: a disabled account, or one whose two-factor authentication was
+        // turned off meanwhile, answers like any other failure.
+        refusal ??= await users.IsLockedOutAsync(user) ? "account disabled"
+            : !await users.GetTwoFactorEnabledAsync(user) ? "two-factor authentication turned off" : null;
+        if (refusal is not null)
+        {
+            var failures = throttle.RecordFailure(account, client);
+            SignInLog.SecondFactorFailed(log, account, client, refusal, failures);
+            return SignInAttempt.Failed;
+        }
+
+        throttle.RecordSuccess(account, client);
+        await signIn.Context.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(TwoFactorRules.AmrClaim, TwoFactorRules.MultiFactor)]);
+        SignInLog.SecondFactorSucceeded(log, account, client, input.Kind == SecondFactorKind.Recovery ? "recovery code" : "authenticator");
+        return SignInAttempt.Succeeded;
+    }
+}
