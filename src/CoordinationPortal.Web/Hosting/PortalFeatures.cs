@@ -10,6 +10,7 @@ using CoordinationPortal.Web.Operations;
 using CoordinationPortal.Web.OutOfStep;
 using CoordinationPortal.Web.Probes;
 using CoordinationPortal.Web.Seeding;
+using CoordinationPortal.Web.Spreadsheets;
 using CoordinationPortal.Web.Tokens;
 using CoordinationPortal.Web.WorkingGroups;
 
@@ -36,6 +37,7 @@ public static class PortalFeatures
         new WorkingGroupsFeature(),
         new ForumFeature(),
         new BriefingsFeature(),
+        new SpreadsheetsFeature(),
         // Last: it writes the demo through the features above.
         new DemoFeature(),
     ];
