@@ -83,6 +83,13 @@ public static class ScorecardImport
 
             atFileVersion!.Indicators.TryGetValue(row.IndicatorId, out var then);
             var baseValues = IndicatorValues.Of(then);
+            if (row.Values.SameAs(baseValues))
+            {
+                // The file leaves the row as it was exported; whatever the portal says now stands.
+                unchanged++;
+                continue;
+            }
+
             if (fileVersion != current.Version && !baseValues.SameAs(currentValues))
             {
                 conflicts.Add(new ImportConflict(row.Row, row.IndicatorId, baseValues, currentValues, row.Values));
