@@ -46,12 +46,14 @@ public static class ScorecardImport
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(framework);
-        if (file.Problems.Count > 0)
+        // Rows that could not be read are already among the file's problems; the others are still compared and checked,
+        // so that one upload names every error at once.
+        if (file.AgencyId is null || file.Version is null)
         {
             return ImportPlan.Refused(current.Id, file.Problems);
         }
 
-        var fileVersion = file.Version ?? 0;
+        var fileVersion = file.Version.Value;
         var errors = new List<SheetProblem>();
         if (file.AgencyId != current.Id)
         {
@@ -65,8 +67,10 @@ public static class ScorecardImport
 
         if (errors.Count > 0)
         {
-            return ImportPlan.Refused(current.Id, errors);
+            return ImportPlan.Refused(current.Id, [.. file.Problems, .. errors]);
         }
+
+        errors.AddRange(file.Problems);
 
         var changes = new List<ImportChange>();
         var conflicts = new List<ImportConflict>();
@@ -113,7 +117,8 @@ public static class ScorecardImport
             changes.Add(new ImportChange(row.Row, row.IndicatorId, currentValues, row.Values));
         }
 
-        return new ImportPlan(current.Id, fileVersion, current.Version, changes, conflicts, errors, unchanged);
+        return new ImportPlan(current.Id, fileVersion, current.Version, changes, conflicts,
+            [.. errors.OrderBy(e => e.Row ?? 0).ThenBy(e => e.Column?.Length ?? 0).ThenBy(e => e.Column, StringComparer.Ordinal)], unchanged);
     }
 
     /// <summary>The assess command a change becomes; the handler fills in who and when again as it runs it.</summary>

@@ -62,7 +62,7 @@ public sealed class ScorecardImports(
             ? new ScorecardFile(null, null, [], sheet.Problems)
             : ScorecardSheet.Parse(ScorecardSheet.SheetName, sheet.Header, sheet.Rows, framework);
         var target = file.AgencyId ?? agencyId;
-        if (target is null || file.Problems.Count > 0)
+        if (target is null || file.AgencyId is null || file.Version is null)
         {
             return new ImportResult(ImportResultKind.Refused, ImportPlan.Refused(target ?? Guid.Empty, file.Problems), null);
         }

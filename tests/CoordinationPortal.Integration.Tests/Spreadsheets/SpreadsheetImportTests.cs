@@ -333,7 +333,9 @@ public sealed class SpreadsheetImportTests(PortalFixture portal)
                 new("importId", importId),
             ]);
             using var applied = await client.PostAsync($"/agencies/{agency}/import", apply);
-            Assert.Contains("Applied: 1 assessments recorded.", WebUtility.HtmlDecode(await applied.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+            var answer = WebUtility.HtmlDecode(await applied.Content.ReadAsStringAsync());
+            Assert.True(applied.StatusCode == HttpStatusCode.OK, $"{(int)applied.StatusCode} {answer}");
+            Assert.Contains("Applied: 1 assessments recorded.", answer, StringComparison.Ordinal);
             Assert.Equal(version + 1, (await AgencyAsync(portal, agency)).Version);
 
             // In Hindi the page speaks Hindi; someone who does not lead the agency is told they may not import.
