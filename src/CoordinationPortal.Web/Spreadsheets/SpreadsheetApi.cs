@@ -157,7 +157,7 @@ public static class SpreadsheetApi
     private static async Task<IResult> ImportAsync(HttpContext http, ScorecardImports imports, SpreadsheetLimits limits,
         IStringLocalizer<SharedResource> text, CancellationToken ct)
     {
-        var tooLarge = Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: text["Sheets.Error.File.TooLarge",
+        var tooLarge = Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: text["Error.File.TooLarge",
             (limits.MaxUploadBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)]);
         if (http.Request.ContentLength > limits.MaxUploadBytes + FormSlack)
         {
@@ -267,7 +267,7 @@ public static class SpreadsheetApi
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(text);
-        return problem.Code.StartsWith("Error.", StringComparison.Ordinal) ? text[problem.Code].Value : text["Sheets.Error." + problem.Code, problem.Value ?? ""].Value;
+        return problem.Code.StartsWith("Error.", StringComparison.Ordinal) ? text[problem.Code].Value : text["Error." + problem.Code, problem.Value ?? ""].Value;
     }
 
     private static ImportDto ToDto(SpreadsheetImport? record, string status, ImportPlan? plan, IStringLocalizer text) => new(
