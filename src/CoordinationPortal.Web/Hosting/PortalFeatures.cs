@@ -11,6 +11,7 @@ using CoordinationPortal.Web.Operations;
 using CoordinationPortal.Web.OutOfStep;
 using CoordinationPortal.Web.Probes;
 using CoordinationPortal.Web.Seeding;
+using CoordinationPortal.Web.Spreadsheets;
 using CoordinationPortal.Web.Tokens;
 using CoordinationPortal.Web.WorkingGroups;
 
@@ -37,6 +38,7 @@ public static class PortalFeatures
         new WorkingGroupsFeature(),
         new ForumFeature(),
         new BriefingsFeature(),
+        new SpreadsheetsFeature(),
         // The API's description and reference page: the routes above, described.
         new ApiDescriptionFeature(),
         // Last: it writes the demo through the features above.

@@ -109,7 +109,7 @@ public static class FlagApi
         f.Episodes.Select(e => new FlagEpisodeDto(e.Occurrence, e.Severity, e.RaisedAt, e.ResolvedAt)).ToList(),
         f.Version);
 
-    private static T? Parse<T>(string? value, string field, Dictionary<string, string[]> errors, IStringLocalizer<SharedResource> text)
+    internal static T? Parse<T>(string? value, string field, Dictionary<string, string[]> errors, IStringLocalizer<SharedResource> text)
         where T : struct, Enum
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -127,7 +127,7 @@ public static class FlagApi
     }
 
     /// <summary>"severity", "raised", "agency" or "rule", optionally with "-asc" or "-desc".</summary>
-    private static FlagOrder ParseOrder(string? sort, Dictionary<string, string[]> errors, IStringLocalizer<SharedResource> text)
+    internal static FlagOrder ParseOrder(string? sort, Dictionary<string, string[]> errors, IStringLocalizer<SharedResource> text)
     {
         if (string.IsNullOrWhiteSpace(sort))
         {

@@ -36,6 +36,7 @@ public sealed class WorkingGroupApiRoleTests(PortalFixture portal)
         "POST /api/v1/working-groups/{id:guid}/action-items", "GET /api/v1/action-items/{id:guid}", "POST /api/v1/action-items/{id:guid}/status",
         "POST /api/v1/working-groups/{id:guid}/decisions/{number:int}/review", "POST /api/v1/working-groups/{id:guid}/initiatives",
         "POST /api/v1/action-items/{id:guid}/due-date", "POST /api/v1/action-items/{id:guid}/proposal/dismiss",
+        "GET /api/v1/working-groups/{id:guid}/action-items.xlsx", "GET /api/v1/working-groups/{id:guid}/action-items.csv",
     ];
 
     [Fact]
@@ -69,6 +70,9 @@ public sealed class WorkingGroupApiRoleTests(PortalFixture portal)
         // Action items are for the group: its people and the leads of its member agencies.
         await CheckAsync(cast, () => Task.FromResult(new Call(HttpMethod.Get, $"/api/v1/working-groups/{group}/action-items")), Readers, HttpStatusCode.OK);
         await CheckAsync(cast, () => Task.FromResult(new Call(HttpMethod.Get, $"/api/v1/action-items/{item}")), Readers, HttpStatusCode.OK);
+        // The spreadsheet exports of the action items follow the same rule.
+        await CheckAsync(cast, () => Task.FromResult(new Call(HttpMethod.Get, $"/api/v1/working-groups/{group}/action-items.xlsx")), Readers, HttpStatusCode.OK);
+        await CheckAsync(cast, () => Task.FromResult(new Call(HttpMethod.Get, $"/api/v1/working-groups/{group}/action-items.csv")), Readers, HttpStatusCode.OK);
     }
 
     [Fact]
