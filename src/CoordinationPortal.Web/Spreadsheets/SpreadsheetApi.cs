@@ -58,7 +58,7 @@ public static class SpreadsheetApi
             })
                 .WithTags("Agencies", "Spreadsheets")
                 .WithSummary($"The agency's scorecard as {extension.ToUpperInvariant()}: the import template, carrying the scorecard's version")
-                .Produces(StatusCodes.Status200OK, contentType: contentType)
+                .Produces<Stream>(StatusCodes.Status200OK, contentType)
                 .ProducesProblem(StatusCodes.Status404NotFound);
 
             api.MapGet($"/portfolio.{extension}", async (AgencyKind? kind, string? sector, string? jurisdiction, string? name,
@@ -70,7 +70,7 @@ public static class SpreadsheetApi
             })
                 .WithTags("Agencies", "Spreadsheets")
                 .WithSummary($"The portfolio (every agency's layer scores and indices) as {extension.ToUpperInvariant()}, with the portfolio's filters")
-                .Produces(StatusCodes.Status200OK, contentType: contentType)
+                .Produces<Stream>(StatusCodes.Status200OK, contentType)
                 .ProducesValidationProblem();
 
             api.MapGet($"/flags.{extension}", async (
@@ -98,7 +98,7 @@ public static class SpreadsheetApi
             })
                 .WithTags("Flags", "Spreadsheets")
                 .WithSummary($"The flags board as {extension.ToUpperInvariant()}, with the board's filters and order")
-                .Produces(StatusCodes.Status200OK, contentType: contentType)
+                .Produces<Stream>(StatusCodes.Status200OK, contentType)
                 .ProducesValidationProblem();
 
             api.MapGet($"/working-groups/{{id:guid}}/action-items.{extension}", async (Guid id, HttpContext http, GroupReaders readers,
@@ -124,7 +124,7 @@ public static class SpreadsheetApi
             })
                 .WithTags("Working groups", "Spreadsheets")
                 .WithSummary($"A working group's action items as {extension.ToUpperInvariant()}")
-                .Produces(StatusCodes.Status200OK, contentType: contentType)
+                .Produces<Stream>(StatusCodes.Status200OK, contentType)
                 .ProducesProblem(StatusCodes.Status403Forbidden)
                 .ProducesProblem(StatusCodes.Status404NotFound);
         }
