@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of CoordinationPortal: domain, the embedded PostgreSQL launcher, integration (a throwaway embedded
 # PostgreSQL) and browser (Debian's Chromium). Installs Chromium, the Noto fonts and poppler-utils (the briefing tests read
-# PDFs back with pdftotext) when missing (needs root or sudo on Debian).
+# PDFs back with pdftotext) when missing (needs root or sudo on Debian), and the test OpenID provider's npm packages
+# (needs Node.js 20+ and npm).
 # Ends with one plain line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,16 @@ fi
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "PostgreSQL server binaries are missing: apt-get install -y postgresql (the tests start their own private cluster)." >&2
   exit 1
+fi
+
+# The browser tests sign in against a real OpenID provider (npm oidc-provider, tests/oidc-provider) on loopback.
+if [ ! -d tests/oidc-provider/node_modules/oidc-provider ]; then
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "Node.js (20 or later) and npm are needed for the OpenID Connect browser tests: apt-get install -y nodejs npm" >&2
+    exit 1
+  fi
+  echo "Installing the test OpenID provider (npm ci --prefix tests/oidc-provider) ..."
+  npm ci --prefix tests/oidc-provider --no-audit --no-fund --loglevel=error
 fi
 
 results="$(mktemp -d)"

@@ -56,9 +56,16 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
     /// Another portal process on the same database (another replica behind a load balancer), on Kestrel at a port of its
     /// own: for tests of what one process's change does to a page served by another. The caller disposes it.
     /// </summary>
-    public (PortalHostFactory Portal, string BaseUrl) StartSecondPortal()
+    /// <param name="settings">More configuration for this process only (e.g. OpenID Connect providers).</param>
+    public (PortalHostFactory Portal, string BaseUrl) StartSecondPortal(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var second = new PortalHostFactory(_database!.ConnectionString, seedDemo: false, ProbeSettings);
+        var all = new Dictionary<string, string>(ProbeSettings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        var second = new PortalHostFactory(_database!.ConnectionString, seedDemo: false, all);
         second.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         second.StartServer();
         var address = second.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.SingleOrDefault()

@@ -7,7 +7,8 @@ namespace CoordinationPortal.Web.Identity;
 /// <summary>Who the provider says someone is, read from its validated id_token and userinfo.</summary>
 public sealed record ExternalIdentity(string Provider, string Subject, string? Email, bool EmailVerified, string? Name, bool MultiFactor)
 {
-    public static ExternalIdentity? From(string provider, ClaimsPrincipal principal)
+    /// <param name="multiFactor">Whether the provider's id_token reported more than one factor (see <see cref="OidcSchemes.MultiFactorItem"/>).</param>
+    public static ExternalIdentity? From(string provider, ClaimsPrincipal principal, bool multiFactor)
     {
         var subject = principal.FindFirstValue("sub");
         if (string.IsNullOrEmpty(subject))
@@ -17,8 +18,7 @@ public sealed record ExternalIdentity(string Provider, string Subject, string? E
 
         var email = principal.FindFirstValue("email") is { Length: > 0 and <= 254 } e ? e.Trim() : null;
         var verified = bool.TryParse(principal.FindFirstValue("email_verified"), out var v) && v;
-        var amr = principal.FindAll("amr").Select(c => c.Value);
-        return new ExternalIdentity(provider, subject, email, verified, principal.FindFirstValue("name"), ExternalSignInRules.ReportsMultiFactor(amr));
+        return new ExternalIdentity(provider, subject, email, verified, principal.FindFirstValue("name"), multiFactor);
     }
 }
 

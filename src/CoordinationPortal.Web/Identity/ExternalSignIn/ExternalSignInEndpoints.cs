@@ -47,7 +47,8 @@ public static class ExternalSignInEndpoints
             var result = await http.AuthenticateAsync(IdentityConstants.ExternalScheme);
             await http.SignOutAsync(IdentityConstants.ExternalScheme);
             var provider = result.Properties?.Items.TryGetValue("LoginProvider", out var p) == true ? p : null;
-            if (!result.Succeeded || provider is null || ExternalIdentity.From(provider, result.Principal) is not { } identity)
+            var multiFactor = result.Properties?.Items.TryGetValue(OidcSchemes.MultiFactorItem, out var m) == true && m == "true";
+            if (!result.Succeeded || provider is null || ExternalIdentity.From(provider, result.Principal, multiFactor) is not { } identity)
             {
                 return Results.LocalRedirect(OidcSchemes.FailedPath + "?reason=failed");
             }

@@ -17,6 +17,9 @@ public static class OidcSchemes
     /// <summary>The page a failed provider sign-in lands on; <c>reason</c> is one of <see cref="FailureReasons"/>.</summary>
     public const string FailedPath = "/account/external/failed";
 
+    /// <summary>Set in the sign-in's properties when the provider's id_token reports more than one factor (<c>amr</c>).</summary>
+    public const string MultiFactorItem = "portal:mfa";
+
     public static readonly IReadOnlyList<string> FailureReasons = ["issuer", "state", "expired", "denied", "unavailable", "disabled", "failed"];
 
     public static void AddOidcProviders(this IServiceCollection services, IConfiguration configuration)
@@ -81,6 +84,15 @@ public static class OidcSchemes
             if (!OidcSettings.SameIssuer(issuer, provider.Authority))
             {
                 ctx.Fail(new SecurityTokenInvalidIssuerException($"The id_token's issuer is not {provider.Authority}."));
+                return Task.CompletedTask;
+            }
+
+            // What the id_token says of the factors used, read here from the token itself (the userinfo step's claim
+            // actions may rewrite the principal afterwards) and carried to the callback with the sign-in's properties.
+            var amr = ctx.Principal?.FindAll("amr").Select(c => c.Value) ?? [];
+            if (ctx.Properties is { } properties && Domain.Security.ExternalSignInRules.ReportsMultiFactor(amr))
+            {
+                properties.Items[MultiFactorItem] = "true";
             }
 
             return Task.CompletedTask;
