@@ -80,7 +80,9 @@ server.listen(0, '127.0.0.1', () => {
         claims: async () => ({ sub: id, email: account.email, email_verified: account.email_verified, name: account.name }),
       };
     },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    // amr under the openid scope, or oidc-provider leaves it out of the id_token unless a claims parameter asks for it
+    // (the portal reads it for the second-factor requirement, as real providers send it).
+    claims: { openid: ['sub', 'amr'], email: ['email', 'email_verified'], profile: ['name'] },
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: {
