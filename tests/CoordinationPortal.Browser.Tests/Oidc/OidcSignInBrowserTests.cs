@@ -281,8 +281,10 @@ public sealed class OidcSignInBrowserTests(BrowserFixture browser, OidcPortal oi
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        // Four redirects across two servers on a machine shared with the rest of the suite: more than the default 30 s.
         await page.WaitForURLAsync(url => url.StartsWith(oidc.BaseUrl, StringComparison.Ordinal)
-            && !url.Contains("/signin-oidc-", StringComparison.Ordinal) && !url.Contains(ExternalSignInEndpoints.CallbackPath, StringComparison.Ordinal));
+            && !url.Contains("/signin-oidc-", StringComparison.Ordinal) && !url.Contains(ExternalSignInEndpoints.CallbackPath, StringComparison.Ordinal),
+            new() { Timeout = 60_000 });
     }
 
     private static async Task AssertNotSignedInAsync(IPage page)
