@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of CoordinationPortal: domain, the embedded PostgreSQL launcher, integration (a throwaway embedded
 # PostgreSQL) and browser (Debian's Chromium). Installs Chromium, the Noto fonts and poppler-utils (the briefing tests read
-# PDFs back with pdftotext) when missing (needs root or sudo on Debian).
-# Lints the API's description (docs/openapi/v1.json) with Redocly's CLI from npm (pinned in infra/openapi-lint).
+# PDFs back with pdftotext) when missing (needs root or sudo on Debian). Needs Node.js 20+ and npm: the browser tests
+# sign in against a real OpenID provider (npm oidc-provider, tests/oidc-provider), and the API's description
+# (docs/openapi/v1.json) is linted with Redocly's CLI (pinned in infra/openapi-lint); both are installed with npm ci.
 # Ends with one plain line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,9 +24,14 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   exit 1
 fi
 
-if ! command -v npm >/dev/null 2>&1; then
-  echo "Node.js and npm are missing: apt-get install -y nodejs npm (the API description is linted with Redocly's CLI)." >&2
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "Node.js (20 or later) and npm are missing: apt-get install -y nodejs npm (the OpenID Connect browser tests run a real provider with it, and the API description is linted with Redocly's CLI)." >&2
   exit 1
+fi
+# The browser tests sign in against a real OpenID provider (npm oidc-provider, tests/oidc-provider) on loopback.
+if [ ! -d tests/oidc-provider/node_modules/oidc-provider ]; then
+  echo "Installing the test OpenID provider (npm ci --prefix tests/oidc-provider) ..."
+  npm ci --prefix tests/oidc-provider --no-audit --no-fund --loglevel=error
 fi
 
 results="$(mktemp -d)"

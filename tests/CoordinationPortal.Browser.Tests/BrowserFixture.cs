@@ -57,15 +57,16 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
     /// own: for tests of what one process's change does to a page served by another, or of a setting the main portal
     /// keeps off (<paramref name="settings"/> are added to the fixture's). The caller disposes it.
     /// </summary>
+    /// <param name="settings">More configuration for this process only (e.g. OpenID Connect providers).</param>
     public (PortalHostFactory Portal, string BaseUrl) StartSecondPortal(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var merged = new Dictionary<string, string>(ProbeSettings);
+        var all = new Dictionary<string, string>(ProbeSettings);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
-            merged[key] = value;
+            all[key] = value;
         }
 
-        var second = new PortalHostFactory(_database!.ConnectionString, seedDemo: false, merged);
+        var second = new PortalHostFactory(_database!.ConnectionString, seedDemo: false, all);
         second.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         second.StartServer();
         var address = second.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.SingleOrDefault()

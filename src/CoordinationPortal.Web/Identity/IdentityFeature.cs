@@ -38,6 +38,18 @@ public static class Policies
 public sealed class PortalUser : IdentityUser
 {
     public string DisplayName { get; set; } = "";
+
+    /// <summary>
+    /// An admin invited this e-mail to sign in with an identity provider: the first sign-in whose provider vouches for the
+    /// e-mail (<c>email_verified</c>) links to this account. Cleared once linked, so an invitation is used once.
+    /// </summary>
+    public bool InvitedForSingleSignOn { get; set; }
+
+    /// <summary>
+    /// Made by a provider sign-in that no invitation matched: the account has no role and cannot sign in until an admin
+    /// approves it (choosing the role) on the users page.
+    /// </summary>
+    public bool AwaitingApproval { get; set; }
 }
 
 public sealed class PortalIdentityDbContext(DbContextOptions<PortalIdentityDbContext> options)
@@ -91,6 +103,9 @@ public static class PortalClaims
 {
     /// <summary>One per agency an API token is restricted to (see <see cref="AgencyEditHandler.ActsFor"/>).</summary>
     public const string TokenAgency = "portal:token-agency";
+
+    /// <summary>The configured name of the OpenID Connect provider a session signed in with (for offering its sign-out).</summary>
+    public const string ExternalProvider = "portal:external-provider";
 }
 
 /// <summary>Accounts, roles and sign-in (ASP.NET Core Identity in its own schema, migrated by EF Core), and who may do what.</summary>
@@ -124,6 +139,7 @@ public sealed class IdentityFeature : IPortalFeature
         builder.Services.AddSignInSecurity(builder.Configuration);
         builder.Services.AddSessionChecks(builder.Configuration);
         builder.Services.AddTwoFactor(builder.Configuration);
+        builder.Services.AddOidcProviders(builder.Configuration);
 
         builder.Services.ConfigureApplicationCookie(o =>
         {
@@ -149,7 +165,11 @@ public sealed class IdentityFeature : IPortalFeature
         builder.Services.AddCascadingAuthenticationState();
     }
 
-    public void MapRoutes(WebApplication app) => app.MapAccountEndpoints();
+    public void MapRoutes(WebApplication app)
+    {
+        app.MapAccountEndpoints();
+        app.MapExternalSignIn();
+    }
 
     /// <summary>
     /// A page redirects to the sign-in form (401) or the access-denied page (403); an API call gets the status with a

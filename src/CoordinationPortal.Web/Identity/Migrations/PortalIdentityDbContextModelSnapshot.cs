@@ -31,6 +31,9 @@ namespace CoordinationPortal.Web.Identity.Migrations
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("AwaitingApproval")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("text");
@@ -44,6 +47,9 @@ namespace CoordinationPortal.Web.Identity.Migrations
                         .HasColumnType("character varying(256)");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("InvitedForSingleSignOn")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("LockoutEnabled")
