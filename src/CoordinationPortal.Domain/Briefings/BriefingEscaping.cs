@@ -33,19 +33,4 @@ public static class BriefingEscaping
 
         return css.Append('"').ToString();
     }
-
-    /// <summary>
-    /// A CSV field: a value that begins with <c>= + - @</c> (or a tab or carriage return, which some spreadsheets skip
-    /// before one) is prefixed with <c>'</c> so it is read as text; a field with a comma, quote or line break is quoted.
-    /// </summary>
-    public static string CsvField(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
 }

@@ -48,5 +48,5 @@ public sealed class BriefingTablesTests
     [InlineData("स्वास्थ्य मंत्रालय", "स्वास्थ्य मंत्रालय")]
     [InlineData("", "")]
     public void csv_fields_are_neutralised_and_quoted(string value, string expected) =>
-        Assert.Equal(expected, BriefingEscaping.CsvField(value));
+        Assert.Equal(expected, CoordinationPortal.Domain.Spreadsheets.SpreadsheetText.CsvField(value));
 }

@@ -32,6 +32,13 @@ public static partial class InlineScripts
 
             endpoint.RequestDelegate = async context =>
             {
+                // The page only: the library's script and image files (a path with an extension) pass unbuffered.
+                if (Path.HasExtension(context.Request.Path.Value))
+                {
+                    await inner(context);
+                    return;
+                }
+
                 var original = context.Response.Body;
                 await using var buffer = new MemoryStream();
                 context.Response.Body = buffer;
