@@ -135,6 +135,19 @@ public sealed class PrinterTests
         Assert.Equal(2, pdf.Pages);
         Assert.Equal(2, printer.Launches);
         Assert.NotEqual(first, printer.BrowserProcessId);
+
+        // Killed the moment before the next document, so its death may not be noticed until that document fails on it:
+        // the document is printed on a new browser all the same.
+        var second = printer.BrowserProcessId!.Value;
+        using (var process = Process.GetProcessById(second))
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        pdf = await printer.PrintAsync(Hindi, CancellationToken.None);
+        Assert.Equal(2, pdf.Pages);
+        Assert.Equal(3, printer.Launches);
+        Assert.NotEqual(second, printer.BrowserProcessId);
     }
 
     [Fact]

@@ -73,31 +73,42 @@ public sealed partial class ChromiumPrinter(PrintSettings settings, ILogger<Chro
         await _slots.WaitAsync(ct);
         try
         {
-            var lease = await AcquireAsync(ct);
-            var failed = false;
-            try
+            // A browser that died between two documents may not have been noticed yet (its connection closes a moment
+            // after the process ends): a document that fails on a dead browser is printed once more on a new one.
+            for (var attempt = 1; ; attempt++)
             {
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                limit.CancelAfter(settings.Timeout);
-                var bytes = await PrintOnAsync(lease, html).WaitAsync(limit.Token);
-                Interlocked.Increment(ref _printed);
-                return new PrintedPdf(bytes, CountPages(bytes));
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                failed = true;
-                LogHung(log, settings.TimeoutSeconds, lease.Pid);
-                throw new BriefingPrintException($"Printing took longer than {settings.TimeoutSeconds} s.");
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not BriefingPrintException)
-            {
-                failed = true;
-                LogFailed(log, e, lease.Pid);
-                throw new BriefingPrintException("The browser failed while printing.", e);
-            }
-            finally
-            {
-                await ReleaseAsync(lease, failed);
+                var lease = await AcquireAsync(ct);
+                var failed = false;
+                try
+                {
+                    using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    limit.CancelAfter(settings.Timeout);
+                    var bytes = await PrintOnAsync(lease, html).WaitAsync(limit.Token);
+                    Interlocked.Increment(ref _printed);
+                    return new PrintedPdf(bytes, CountPages(bytes));
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    failed = true;
+                    LogHung(log, settings.TimeoutSeconds, lease.Pid);
+                    throw new BriefingPrintException($"Printing took longer than {settings.TimeoutSeconds} s.");
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not BriefingPrintException)
+                {
+                    failed = true;
+                    if (attempt == 1 && await lease.DiesWithinAsync(TimeSpan.FromSeconds(2)))
+                    {
+                        LogDeadBrowser(log, lease.Pid);
+                        continue;
+                    }
+
+                    LogFailed(log, e, lease.Pid);
+                    throw new BriefingPrintException("The browser failed while printing.", e);
+                }
+                finally
+                {
+                    await ReleaseAsync(lease, failed);
+                }
             }
         }
         finally
@@ -191,7 +202,7 @@ public sealed partial class ChromiumPrinter(PrintSettings settings, ILogger<Chro
         await _browserLock.WaitAsync(ct);
         try
         {
-            if (_current is { } current && (current.Retired || !current.Browser.IsConnected))
+            if (_current is { } current && (current.Retired || current.IsDead))
             {
                 current.Retired = true;
                 _current = null;
@@ -339,6 +350,9 @@ public sealed partial class ChromiumPrinter(PrintSettings settings, ILogger<Chro
     [LoggerMessage(7305, LogLevel.Information, "Started the briefing browser (pid {Pid})")]
     private static partial void LogStarted(ILogger logger, int? pid);
 
+    [LoggerMessage(7307, LogLevel.Warning, "The briefing browser (pid {Pid}) had died; the document is printed on a new one")]
+    private static partial void LogDeadBrowser(ILogger logger, int? pid);
+
     [LoggerMessage(7306, LogLevel.Debug, "Closing the briefing browser (pid {Pid}) failed; it is killed")]
     private static partial void LogCloseFailed(ILogger logger, Exception exception, int? pid);
 
@@ -393,5 +407,46 @@ public sealed partial class ChromiumPrinter(PrintSettings settings, ILogger<Chro
         public int Printed { get; set; }
 
         public bool Retired { get; set; }
+
+        /// <summary>
+        /// Whether the browser is dead, or is seen to die within <paramref name="wait"/>: after a failed command, the end
+        /// of its process and of its connection may be noticed a moment later than the failure.
+        /// </summary>
+        public async Task<bool> DiesWithinAsync(TimeSpan wait)
+        {
+            var until = DateTime.UtcNow + wait;
+            while (!IsDead)
+            {
+                if (DateTime.UtcNow >= until)
+                {
+                    return false;
+                }
+
+                await Task.Delay(50);
+            }
+
+            return true;
+        }
+
+        /// <summary>The browser's process has ended or its connection is closed.</summary>
+        public bool IsDead
+        {
+            get
+            {
+                if (!Browser.IsConnected)
+                {
+                    return true;
+                }
+
+                try
+                {
+                    return Browser.Process is { HasExited: true };
+                }
+                catch (InvalidOperationException)
+                {
+                    return true;
+                }
+            }
+        }
     }
 }
