@@ -77,6 +77,14 @@ public static class ExternalSignInRules
         return kinds >= 2;
     }
 
+    /// <summary>
+    /// Whether a provider sign-in still goes through the portal's own second step: when the account has the portal's
+    /// two-factor authentication on and the provider did not report more than one factor. A provider sign-in never
+    /// bypasses a second factor the person set up here; one that reported its own needs no second.
+    /// </summary>
+    public static bool AsksLocalSecondFactor(bool providerReportedMultiFactor, bool localTwoFactorEnabled) =>
+        localTwoFactorEnabled && !providerReportedMultiFactor;
+
     private static readonly string[] Knowledge = ["pwd", "pin", "kba"];
     private static readonly string[] Possession = ["otp", "hwk", "swk", "sc", "sms", "tel"];
     private static readonly string[] Inherence = ["fpt", "face", "iris", "retina", "vbm"];

@@ -106,6 +106,12 @@ public static class PortalClaims
 
     /// <summary>The configured name of the OpenID Connect provider a session signed in with (for offering its sign-out).</summary>
     public const string ExternalProvider = "portal:external-provider";
+
+    /// <summary>
+    /// On an API token's principal: its owner has two-factor authentication on (read with the owner on every request), so
+    /// a role that requires it lets the token through (see <see cref="TwoFactorGate"/>).
+    /// </summary>
+    public const string TokenOwnerTwoFactor = "portal:token-owner-2fa";
 }
 
 /// <summary>Accounts, roles and sign-in (ASP.NET Core Identity in its own schema, migrated by EF Core), and who may do what.</summary>

@@ -85,6 +85,10 @@ public sealed partial class ApiTokenAuthentication(
         claims.AddRange((await users.GetRolesAsync(owner)).Select(r => new Claim(ClaimTypes.Role, r)));
         claims.AddRange(token.Scopes.Select(s => new Claim(ScopeClaim, s)));
         claims.AddRange(token.AgencyIds.Select(a => new Claim(AgencyClaim, a.ToString())));
+        if (owner.TwoFactorEnabled)
+        {
+            claims.Add(new Claim(PortalClaims.TokenOwnerTwoFactor, "true"));
+        }
 
         var lastUse = await session.LoadAsync<ApiTokenUse>(token.Id, Context.RequestAborted);
         if (lastUse is null || now - lastUse.LastUsedAt >= TouchEvery)

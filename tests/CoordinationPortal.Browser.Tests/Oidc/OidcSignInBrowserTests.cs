@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
+using OtpNet;
 
 namespace CoordinationPortal.Browser.Tests.Oidc;
 
@@ -219,6 +220,49 @@ public sealed class OidcSignInBrowserTests(BrowserFixture browser, OidcPortal oi
         // The provider's session ended too: signing in again asks for the account at the provider.
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with Test provider" }).ClickAsync();
         await Assertions.Expect(page.GetByLabel("Account")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task a_provider_that_reports_one_factor_leads_to_the_portals_own_second_step_when_the_person_enrolled_here()
+    {
+        var baseUrl = await oidc.StartAsync(browser);
+        var (subject, email) = NewPerson("second-step");
+        await oidc.Provider.AddAccountAsync(subject, email, emailVerified: true, "Sana Second", "pwd");
+        await InviteAsync(email, Roles.Member);
+        var first = await NewPageAsync(baseUrl);
+        await SignInWithProviderAsync(first, "Test provider", subject);
+        await Assertions.Expect(first.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await first.Context.CloseAsync();
+
+        // The person turns on the portal's two-factor authentication (here directly, as the enrolment page would).
+        string key;
+        await using (var scope = oidc.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            var user = (await users.FindByEmailAsync(email))!;
+            Assert.True((await users.ResetAuthenticatorKeyAsync(user)).Succeeded);
+            key = (await users.GetAuthenticatorKeyAsync(user))!;
+            Assert.True((await users.SetTwoFactorEnabledAsync(user, true)).Succeeded);
+        }
+
+        // The provider vouches with a password only: the portal asks for its own code before any session exists.
+        var page = await NewPageAsync(baseUrl);
+        await SignInWithProviderAsync(page, "Test provider", subject);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login/two-factor$"));
+        Assert.Empty(await CookieClaimsAsync(page));
+        await page.GotoAsync("/");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+        await page.GoBackAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login/two-factor$"));
+        await page.GetByLabel("Authentication code").FillAsync(new Totp(Base32Encoding.ToBytes(key)).ComputeTotp());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+
+        // The session has the second factor and still knows its provider (for the provider's sign-out).
+        var claims = await CookieClaimsAsync(page);
+        Assert.Contains(claims, c => c.Type == "amr" && c.Value == "mfa");
+        Assert.Contains(claims, c => c.Type == PortalClaims.ExternalProvider && c.Value == "test");
+        Assert.Contains(claims, c => c.Type == ClaimTypes.Role && c.Value == Roles.Member);
     }
 
     [Fact]

@@ -37,4 +37,13 @@ public sealed class ExternalSignInRulesTests
     [InlineData(false)]
     public void multi_factor_is_mfa_or_two_kinds_of_method(bool expected, params string[] amr) =>
         Assert.Equal(expected, ExternalSignInRules.ReportsMultiFactor(amr));
+
+    [Theory]
+    [InlineData(false, true, true)] // a provider sign-in never bypasses the second factor set up in the portal
+    [InlineData(true, true, false)] // the provider's own second factor counts
+    [InlineData(false, false, false)]
+    [InlineData(true, false, false)]
+    public void a_provider_that_reported_one_factor_leads_to_the_portals_second_step_when_it_is_on(
+        bool providerReportedMultiFactor, bool localTwoFactorEnabled, bool expected) =>
+        Assert.Equal(expected, ExternalSignInRules.AsksLocalSecondFactor(providerReportedMultiFactor, localTwoFactorEnabled));
 }

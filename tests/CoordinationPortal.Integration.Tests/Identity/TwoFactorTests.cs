@@ -45,15 +45,16 @@ public sealed partial class TwoFactorTests(PortalFixture portal)
         Assert.Equal(HttpStatusCode.Redirect, (await Accounts.PostSignInAsync(otherDevice, admin, Password)).Status);
 
         // Pages send the admin to enrolment; the API says why, in a ProblemDetails.
-        foreach (var page in new[] { "/", "/admin/users", "/account/tokens" })
+        foreach (var page in new[] { "/", "/admin/users", "/account/tokens", "/api/docs" })
         {
             using var held = await client.GetAsync(new Uri(page, UriKind.Relative));
             Assert.Equal(HttpStatusCode.Redirect, held.StatusCode);
             Assert.Equal("/account/two-factor", held.Headers.Location?.OriginalString);
         }
 
-        using (var api = await client.GetAsync(new Uri("/api/v1/agencies", UriKind.Relative)))
+        foreach (var route in new[] { "/api/v1/agencies", "/openapi/v1.json" })
         {
+            using var api = await client.GetAsync(new Uri(route, UriKind.Relative));
             Assert.Equal(HttpStatusCode.Forbidden, api.StatusCode);
             using var problem = JsonDocument.Parse(await api.Content.ReadAsStringAsync());
             Assert.Equal("Two-factor authentication required", problem.RootElement.GetProperty("title").GetString());

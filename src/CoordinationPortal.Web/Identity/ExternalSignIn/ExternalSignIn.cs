@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CoordinationPortal.Domain.Security;
+using CoordinationPortal.Web.Identity.TwoFactor;
 using Microsoft.AspNetCore.Identity;
 
 namespace CoordinationPortal.Web.Identity;
@@ -22,13 +23,23 @@ public sealed record ExternalIdentity(string Provider, string Subject, string? E
     }
 }
 
+/// <summary>What a provider sign-in came to, and whether it now waits for the portal's own second step.</summary>
+public sealed record ExternalSignInResult(ExternalSignInOutcome Outcome, bool SecondFactorAsked = false);
+
 /// <summary>
 /// What a provider sign-in comes to (<see cref="ExternalSignInRules"/>): the linked account signs in, an invited and
 /// verified e-mail is linked first, anything else waits for an admin. The portal cookie is made exactly as a password
 /// sign-in makes it (Identity's claims factory, with the security stamp the session check reads), plus the provider's
-/// name (for its sign-out) and <c>amr</c>=<c>mfa</c> when the provider reports more than one factor.
+/// name (for its sign-out) and <c>amr</c>=<c>mfa</c> when the provider reports more than one factor. An account with the
+/// portal's own two-factor authentication on, whose provider reported a single factor, is not signed in yet: it goes
+/// to the same second step as a password sign-in (<see cref="TwoFactorSignIn"/>), which keeps the provider's name.
 /// </summary>
-public sealed class ExternalSignIn(UserManager<PortalUser> users, SignInManager<PortalUser> signIn, OidcSettings settings, ILogger<ExternalSignIn> log)
+public sealed class ExternalSignIn(
+    UserManager<PortalUser> users,
+    SignInManager<PortalUser> signIn,
+    TwoFactorSignIn twoFactor,
+    OidcSettings settings,
+    ILogger<ExternalSignIn> log)
 {
     /// <summary>The claim a second-factor requirement accepts from a provider sign-in: type <c>amr</c>, value <c>mfa</c>.</summary>
     public const string MultiFactorClaimType = "amr";
@@ -36,7 +47,7 @@ public sealed class ExternalSignIn(UserManager<PortalUser> users, SignInManager<
     public const string MultiFactorClaimValue = "mfa";
 
     /// <returns>The outcome; null when the identity could not be linked (another sign-in linked it at the same moment).</returns>
-    public async Task<ExternalSignInOutcome?> SignInAsync(ExternalIdentity identity)
+    public async Task<ExternalSignInResult?> SignInAsync(ExternalIdentity identity)
     {
         var linked = await users.FindByLoginAsync(identity.Provider, identity.Subject);
         PortalUser? invited = null;
@@ -50,8 +61,7 @@ public sealed class ExternalSignIn(UserManager<PortalUser> users, SignInManager<
         switch (outcome)
         {
             case ExternalSignInOutcome.SignIn:
-                await SignInAsync(linked!, identity, outcome);
-                break;
+                return new ExternalSignInResult(outcome, await SignInAsync(linked!, identity, outcome));
             case ExternalSignInOutcome.LinkInvitedAndSignIn:
                 if (!await LinkAsync(invited!, identity))
                 {
@@ -60,8 +70,7 @@ public sealed class ExternalSignIn(UserManager<PortalUser> users, SignInManager<
 
                 invited!.InvitedForSingleSignOn = false;
                 await users.UpdateAsync(invited);
-                await SignInAsync(invited, identity, outcome);
-                break;
+                return new ExternalSignInResult(outcome, await SignInAsync(invited, identity, outcome));
             case ExternalSignInOutcome.CreatePendingAccount:
                 await CreatePendingAsync(identity);
                 ExternalSignInLog.Refused(log, identity.Provider, identity.Subject, outcome);
@@ -71,7 +80,7 @@ public sealed class ExternalSignIn(UserManager<PortalUser> users, SignInManager<
                 break;
         }
 
-        return outcome;
+        return new ExternalSignInResult(outcome);
     }
 
     private async Task<AccountStanding> StandingAsync(PortalUser? user) =>
@@ -89,8 +98,16 @@ public sealed class ExternalSignIn(UserManager<PortalUser> users, SignInManager<
         return (await users.AddLoginAsync(user, new UserLoginInfo(identity.Provider, identity.Subject, display))).Succeeded;
     }
 
-    private async Task SignInAsync(PortalUser user, ExternalIdentity identity, ExternalSignInOutcome outcome)
+    /// <returns>True when the session waits for the portal's own second factor (nobody is signed in yet).</returns>
+    private async Task<bool> SignInAsync(PortalUser user, ExternalIdentity identity, ExternalSignInOutcome outcome)
     {
+        if (ExternalSignInRules.AsksLocalSecondFactor(identity.MultiFactor, await users.GetTwoFactorEnabledAsync(user)))
+        {
+            var client = SignInClientPolicy.ClientOf(signIn.Context);
+            await twoFactor.BeginAsync(user, users.NormalizeName(user.UserName) ?? user.Id, client, identity.Provider);
+            return true;
+        }
+
         List<Claim> claims = [new(PortalClaims.ExternalProvider, identity.Provider)];
         if (identity.MultiFactor)
         {
@@ -99,6 +116,7 @@ public sealed class ExternalSignIn(UserManager<PortalUser> users, SignInManager<
 
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, claims);
         ExternalSignInLog.SignedIn(log, user.UserName ?? "", identity.Provider, outcome, identity.MultiFactor);
+        return false;
     }
 
     /// <summary>

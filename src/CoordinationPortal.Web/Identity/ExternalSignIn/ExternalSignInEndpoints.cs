@@ -15,6 +15,9 @@ public static class ExternalSignInEndpoints
 {
     public const string CallbackPath = "/account/external/callback";
 
+    /// <summary>The second step of signing in (an authenticator or recovery code), shared with the password sign-in.</summary>
+    public const string TwoFactorStep = "/account/login/two-factor";
+
     public static IEndpointRouteBuilder MapExternalSignIn(this IEndpointRouteBuilder app)
     {
         // Sends the browser to the provider (its scheme builds the request: state, nonce, PKCE).
@@ -53,11 +56,13 @@ public static class ExternalSignInEndpoints
                 return Results.LocalRedirect(OidcSchemes.FailedPath + "?reason=failed");
             }
 
+            var back = IsLocal(returnUrl) ? returnUrl! : "/";
             return await external.SignInAsync(identity) switch
             {
-                ExternalSignInOutcome.SignIn or ExternalSignInOutcome.LinkInvitedAndSignIn => Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/"),
-                ExternalSignInOutcome.CreatePendingAccount or ExternalSignInOutcome.StillAwaitingApproval => Results.LocalRedirect("/account/pending"),
-                ExternalSignInOutcome.Disabled => Results.LocalRedirect(OidcSchemes.FailedPath + "?reason=disabled"),
+                { SecondFactorAsked: true } => Results.LocalRedirect(TwoFactorStep + (back == "/" ? "" : "?ReturnUrl=" + Uri.EscapeDataString(back))),
+                { Outcome: ExternalSignInOutcome.SignIn or ExternalSignInOutcome.LinkInvitedAndSignIn } => Results.LocalRedirect(back),
+                { Outcome: ExternalSignInOutcome.CreatePendingAccount or ExternalSignInOutcome.StillAwaitingApproval } => Results.LocalRedirect("/account/pending"),
+                { Outcome: ExternalSignInOutcome.Disabled } => Results.LocalRedirect(OidcSchemes.FailedPath + "?reason=disabled"),
                 _ => Results.LocalRedirect(OidcSchemes.FailedPath + "?reason=failed"),
             };
         }).AllowAnonymous();

@@ -184,11 +184,22 @@ public sealed class TwoFactorAccount(
 
     /// <summary>
     /// The account's stamp changed, which ends every session of it, this one included: this browser gets a new session
-    /// cookie at once, keeping <c>amr=mfa</c> if it was there (or adding it when a code was just proved).
+    /// cookie at once, keeping <c>amr=mfa</c> if it was there (or adding it when a code was just proved) and the OpenID
+    /// Connect provider it signed in with (for the provider's sign-out).
     /// </summary>
     private async Task ReissueAsync(PortalUser user, ClaimsPrincipal principal, bool proved)
     {
-        var claims = proved || HasPassed(principal) ? [new Claim(TwoFactorRules.AmrClaim, TwoFactorRules.MultiFactor)] : Array.Empty<Claim>();
+        List<Claim> claims = [];
+        if (proved || HasPassed(principal))
+        {
+            claims.Add(new Claim(TwoFactorRules.AmrClaim, TwoFactorRules.MultiFactor));
+        }
+
+        if (principal.FindFirstValue(PortalClaims.ExternalProvider) is { } provider)
+        {
+            claims.Add(new Claim(PortalClaims.ExternalProvider, provider));
+        }
+
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, claims);
     }
 

@@ -1,7 +1,7 @@
-using System.Security.Claims;
 using CoordinationPortal.Domain.Security;
 using CoordinationPortal.Web.Localization;
 using Microsoft.AspNetCore.Authorization;
+using CoordinationPortal.Web.Kernel.Errors;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -14,7 +14,8 @@ namespace CoordinationPortal.Web.Identity.TwoFactor;
 /// did not report one) reaches nothing but enrolment, sign-out and anonymous pages. Pages redirect to
 /// <see cref="EnrolmentPath"/>; the API answers 403 with a ProblemDetails that says why and where to go. A personal API
 /// token (any principal not signed in by Identity's cookie) works only once its owner has two-factor authentication on:
-/// the token itself cannot carry a second factor, so the owner's enrolment is what counts.
+/// the token itself cannot carry a second factor, so the owner's enrolment is what counts (read with the owner by
+/// <see cref="Tokens.ApiTokenAuthentication"/> and carried as <see cref="PortalClaims.TokenOwnerTwoFactor"/>).
 /// </summary>
 public sealed class TwoFactorGate(RequestDelegate next)
 {
@@ -35,7 +36,7 @@ public sealed class TwoFactorGate(RequestDelegate next)
         }
 
         var cookie = user.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme;
-        if (!cookie && await OwnerEnrolledAsync(context, user))
+        if (!cookie && user.HasClaim(PortalClaims.TokenOwnerTwoFactor, "true"))
         {
             await next(context);
             return;
@@ -46,7 +47,7 @@ public sealed class TwoFactorGate(RequestDelegate next)
         var account = user.Identity?.Name ?? "";
         var path = context.Request.Path.Value ?? "";
         SignInLog.TwoFactorHeld(log, account, path);
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || !cookie)
+        if (StatusPage.IsApi(context) || !cookie)
         {
             var text = services.GetRequiredService<IStringLocalizer<SharedResource>>();
             await Results.Problem(
@@ -63,11 +64,5 @@ public sealed class TwoFactorGate(RequestDelegate next)
             ? StatusCodes.Status302Found
             : StatusCodes.Status303SeeOther;
         context.Response.Headers.Location = context.Request.PathBase + EnrolmentPath;
-    }
-
-    private static async Task<bool> OwnerEnrolledAsync(HttpContext context, ClaimsPrincipal user)
-    {
-        var users = context.RequestServices.GetRequiredService<UserManager<PortalUser>>();
-        return await users.GetUserAsync(user) is { } owner && await users.GetTwoFactorEnabledAsync(owner);
     }
 }

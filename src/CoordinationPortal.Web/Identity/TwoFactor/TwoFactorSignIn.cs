@@ -12,7 +12,8 @@ namespace CoordinationPortal.Web.Identity.TwoFactor;
 /// the claim <c>amr=mfa</c>. Wrong codes count against the same per-account, per-client backoff as wrong passwords
 /// (<see cref="SignInThrottle"/>), and only a complete sign-in clears it, so a client that knows the password cannot
 /// reset its count by entering the password again. Failed codes never lock the account (Identity's own
-/// <c>TwoFactorAuthenticatorSignInAsync</c> would count them towards lockout, which here means "disabled").
+/// <c>TwoFactorAuthenticatorSignInAsync</c> would count them towards lockout, which here means "disabled"). An OpenID
+/// Connect sign-in whose provider reported a single factor comes here too when the account has two-factor on.
 /// </summary>
 public sealed class TwoFactorSignIn(
     UserManager<PortalUser> users,
@@ -20,27 +21,39 @@ public sealed class TwoFactorSignIn(
     SignInThrottle throttle,
     ILogger<PortalSignIn> log)
 {
-    /// <summary>Ends any session in this browser and remembers, in the two-factor cookie, whose second factor is awaited.</summary>
-    public async Task BeginAsync(PortalUser user, string account, string client)
+    /// <summary>
+    /// Ends any session in this browser and remembers, in the two-factor cookie, whose second factor is awaited, and the
+    /// OpenID Connect provider the first step went through, if it did (the session keeps it for the provider's sign-out).
+    /// </summary>
+    public async Task BeginAsync(PortalUser user, string account, string client, string? externalProvider = null)
     {
         await signIn.SignOutAsync();
         var identity = new ClaimsIdentity(IdentityConstants.TwoFactorUserIdScheme);
         identity.AddClaim(new Claim(ClaimTypes.Name, user.Id));
+        if (externalProvider is not null)
+        {
+            identity.AddClaim(new Claim(PortalClaims.ExternalProvider, externalProvider));
+        }
+
         await signIn.Context.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, new ClaimsPrincipal(identity));
         SignInLog.SecondFactorAsked(log, account, client);
     }
 
     /// <summary>The account whose second factor is awaited in this browser, if its two-factor cookie still stands.</summary>
-    public async Task<PortalUser?> PendingAsync()
+    public async Task<PortalUser?> PendingAsync() => (await PendingStepAsync()).User;
+
+    private async Task<(PortalUser? User, string? ExternalProvider)> PendingStepAsync()
     {
         var pending = await signIn.Context.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
         var userId = pending.Principal?.FindFirstValue(ClaimTypes.Name);
-        return userId is null ? null : await users.FindByIdAsync(userId);
+        return userId is null
+            ? (null, null)
+            : (await users.FindByIdAsync(userId), pending.Principal?.FindFirstValue(PortalClaims.ExternalProvider));
     }
 
     public async Task<SignInAttempt> CompleteAsync(string? typed, string client)
     {
-        var user = await PendingAsync();
+        var (user, externalProvider) = await PendingStepAsync();
         if (user is null)
         {
             return new SignInAttempt(SignInStatus.Expired, TimeSpan.Zero);
@@ -76,7 +89,13 @@ public sealed class TwoFactorSignIn(
 
         throttle.RecordSuccess(account, client);
         await signIn.Context.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(TwoFactorRules.AmrClaim, TwoFactorRules.MultiFactor)]);
+        List<Claim> claims = [new(TwoFactorRules.AmrClaim, TwoFactorRules.MultiFactor)];
+        if (externalProvider is not null)
+        {
+            claims.Add(new Claim(PortalClaims.ExternalProvider, externalProvider));
+        }
+
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, claims);
         SignInLog.SecondFactorSucceeded(log, account, client, input.Kind == SecondFactorKind.Recovery ? "recovery code" : "authenticator");
         return SignInAttempt.Succeeded;
     }
