@@ -12,6 +12,31 @@ public static class AgencyDecider
     /// <summary>Indicators marked evidence-required need a linked source from this level upwards.</summary>
     public const int EvidenceLinkRequiredFromLevel = 3;
 
+    /// <summary>
+    /// Several commands on one agency as one decision, in order: each is decided on the state the ones before it leave, and
+    /// the first refusal refuses them all (nothing of the others is kept). Used where a batch must be written whole or
+    /// not at all, such as a spreadsheet import.
+    /// </summary>
+    public static Decision DecideAll(IEnumerable<AgencyCommand> commands, Agency state, ReadinessFramework framework)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var events = new List<object>();
+        Agency? current = state;
+        foreach (var command in commands)
+        {
+            var decision = Decide(command, current, framework);
+            if (!decision.IsAccepted)
+            {
+                return decision;
+            }
+
+            events.AddRange(decision.Events);
+            current = decision.Events.Aggregate((Agency?)current, Agency.Evolve);
+        }
+
+        return new Decision(events, []);
+    }
+
     public static Decision Decide(AgencyCommand command, Agency? state, ReadinessFramework framework) => (command, state) switch
     {
         (RegisterAgency c, null) => Register(c),

@@ -26,6 +26,31 @@ public sealed class AgencyCommandHandler(StreamCommandRunner runner, ReadinessFr
         return RunAsync(command with { By = name, At = clock.Now }, expectedVersion, agency => MayAct(user, command, agency), ct);
     }
 
+    /// <summary>
+    /// Assessments of one agency written together: decided in order by <see cref="AgencyDecider.DecideAll"/> and appended in
+    /// one transaction, so either every one is recorded or none is (a spreadsheet import).
+    /// </summary>
+    public Task<CommandOutcome> HandleAllAsync(ClaimsPrincipal user, Guid agencyId, IReadOnlyList<AssessIndicator> commands, long? expectedVersion, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var name = user.Identity?.Name;
+        if (string.IsNullOrEmpty(name) || commands.Any(c => c.AgencyId != agencyId))
+        {
+            return Task.FromResult<CommandOutcome>(new CommandOutcome.Forbidden());
+        }
+
+        var now = clock.Now;
+        var stamped = commands.Select(c => c with { By = name, At = now }).ToList();
+        return runner.RunAsync(
+            new StreamCommand<Agency>(agencyId, nameof(AssessIndicator) + "×" + stamped.Count, name, expectedVersion, Agency.Evolve,
+                agency => AgencyDecider.DecideAll(stamped, agency, framework))
+            {
+                MayAct = (agency, _) => ValueTask.FromResult(AgencyEditHandler.CanEdit(user, agency)),
+                Stage = (session, agency, _) => changes.Stage(session, new PortalChange(ChangeKinds.Scorecard, agency.Id, agency.Id)),
+            },
+            ct);
+    }
+
     /// <summary>For the portal's own jobs (the staleness check): acts as <see cref="SystemActor"/> unless the command names someone.</summary>
     public Task<CommandOutcome> HandleAsSystemAsync(AgencyCommand command, CancellationToken ct) =>
         RunAsync(string.IsNullOrEmpty(command.By) ? command with { By = SystemActor } : command, null, _ => true, ct);

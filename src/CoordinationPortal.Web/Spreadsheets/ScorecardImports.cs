@@ -184,49 +184,36 @@ public sealed class ScorecardImports(
     }
 
     /// <summary>
-    /// Appends the plan's changes one by one through the assess command, in a fresh scope each (as the staleness job
-    /// does), recording progress; stops at the first refusal, keeping what was applied.
+    /// Appends the plan's changes as the uploader's assessments in one transaction (<see cref="AgencyCommandHandler.HandleAllAsync"/>):
+    /// every change is recorded or none is. A scorecard changed since the plan, or rights lost meanwhile, stops it with
+    /// nothing applied, and the upload is kept so it can be previewed again.
     /// </summary>
     internal async Task<SpreadsheetImport> RunAsync(ClaimsPrincipal user, SpreadsheetImport record, CancellationToken ct)
     {
         var plan = record.Plan!;
-        var expected = plan.CurrentVersion;
-        var done = 0;
-        string? failure = null;
         await Save(record with { Status = ImportStatus.Running, Done = 0 }, ct);
-        foreach (var change in plan.Changes)
+        CommandOutcome outcome;
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            await using var scope = scopes.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetRequiredService<AgencyCommandHandler>();
-            var outcome = await handler.HandleAsync(user, ScorecardImport.Command(plan.AgencyId, change, "", default), expected, ct);
-            if (outcome is CommandOutcome.Accepted accepted)
-            {
-                expected = accepted.Version;
-                done++;
-                if (done % 5 == 0)
-                {
-                    await Save(record with { Status = ImportStatus.Running, Done = done }, ct);
-                }
-
-                continue;
-            }
-
-            failure = outcome switch
-            {
-                CommandOutcome.Invalid invalid => "Error." + invalid.Errors[0].Code,
-                CommandOutcome.Conflict => "Import.Conflict",
-                CommandOutcome.Forbidden => "Import.Forbidden",
-                _ => "Import.NotFound",
-            };
-            break;
+            var commands = plan.Changes.Select(change => ScorecardImport.Command(plan.AgencyId, change, "", default)).ToList();
+            outcome = await handler.HandleAllAsync(user, plan.AgencyId, commands, plan.CurrentVersion, ct);
         }
 
+        var failure = outcome switch
+        {
+            CommandOutcome.Accepted => null,
+            CommandOutcome.Invalid invalid => "Error." + invalid.Errors[0].Code,
+            CommandOutcome.Conflict => "Import.Conflict",
+            CommandOutcome.Forbidden => "Import.Forbidden",
+            _ => "Import.NotFound",
+        };
         var finished = record with
         {
             Status = failure is null ? ImportStatus.Applied : ImportStatus.Failed,
-            Done = done,
+            Done = failure is null ? plan.Changes.Count : 0,
             Failure = failure,
-            VersionAfter = expected,
+            VersionAfter = outcome is CommandOutcome.Accepted accepted ? accepted.Version : plan.CurrentVersion,
             FinishedAt = clock.Now,
             Content = failure is null ? [] : record.Content,
         };

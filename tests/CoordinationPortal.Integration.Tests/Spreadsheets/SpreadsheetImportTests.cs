@@ -141,6 +141,58 @@ public sealed class SpreadsheetImportTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task an_import_is_written_in_one_transaction_all_of_its_assessments_or_none()
+    {
+        var (agency, lead, client) = await LedAgencyAsync(portal, "Sheets transaction agency");
+        client.Dispose();
+        var user = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new(System.Security.Claims.ClaimTypes.Name, lead), new(System.Security.Claims.ClaimTypes.Role, "AgencyLead")], "test",
+            System.Security.Claims.ClaimTypes.Name, System.Security.Claims.ClaimTypes.Role));
+        AssessIndicator Assess(string indicator, int level) => new(agency, indicator, level, "From the sheet", null, null, null, "", default);
+        var store = portal.Factory.Services.GetRequiredService<IDocumentStore>();
+        async Task<long> StreamVersionAsync()
+        {
+            await using var session = store.QuerySession();
+            return (await session.Events.FetchStreamStateAsync(agency))!.Version;
+        }
+
+        async Task<CommandOutcome> ApplyAsync(IReadOnlyList<AssessIndicator> batch, long expected)
+        {
+            await using var scope = portal.Factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<AgencyCommandHandler>().HandleAllAsync(user, agency, batch, expected, CancellationToken.None);
+        }
+
+        var before = await StreamVersionAsync();
+        var shown = (await AgencyAsync(portal, agency)).Version;
+
+        // The third is refused: the first two are not kept either.
+        var refused = await ApplyAsync([Assess("compute.shared-access", 2), Assess("data.quality-management", 1), Assess("compute.shared-access", 9)], shown);
+        Assert.Equal("Level.OutOfRange", Assert.Single(Assert.IsType<CommandOutcome.Invalid>(refused).Errors).Code);
+        Assert.Equal(before, await StreamVersionAsync());
+
+        // Based on a version that is no longer current: nothing.
+        Assert.IsType<CommandOutcome.Conflict>(await ApplyAsync([Assess("compute.shared-access", 2)], shown - 1));
+        Assert.Equal(before, await StreamVersionAsync());
+
+        // Someone else's agency: nothing.
+        var other = await OutOfStep.RollupTestData.AgencyAsync(portal, "Sheets transaction other", "health", "national", Levels);
+        await using (var scope = portal.Factory.Services.CreateAsyncScope())
+        {
+            Assert.IsType<CommandOutcome.Forbidden>(await scope.ServiceProvider.GetRequiredService<AgencyCommandHandler>()
+                .HandleAllAsync(user, other, [Assess("compute.shared-access", 2) with { AgencyId = other }], null, CancellationToken.None));
+        }
+
+        // All accepted: every assessment recorded, in the lead's name, in order.
+        var accepted = Assert.IsType<CommandOutcome.Accepted>(await ApplyAsync([Assess("compute.shared-access", 2), Assess("data.quality-management", 1)], shown));
+        Assert.Equal(2, accepted.Appended);
+        Assert.Equal(before + 2, await StreamVersionAsync());
+        var after = await AgencyAsync(portal, agency);
+        Assert.Equal(2, after.Levels["compute.shared-access"]);
+        Assert.Equal(1, after.Levels["data.quality-management"]);
+        Assert.Equal(Agency.Normalize(lead), Agency.Normalize(after.Indicators["data.quality-management"].AssessedBy));
+    }
+
+    [Fact]
     public async Task every_error_comes_back_at_once_by_sheet_row_and_column_and_nothing_changes()
     {
         var (agency, _, client) = await LedAgencyAsync(portal, "Sheets error agency");
