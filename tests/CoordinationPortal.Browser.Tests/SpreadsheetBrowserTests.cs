@@ -54,7 +54,7 @@ public sealed class SpreadsheetBrowserTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByTestId("import-change")).ToContainTextAsync("Roles written down in the spreadsheet");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply these changes" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("import-message")).ToContainTextAsync("Applied: 1 assessments recorded.");
+        await Assertions.Expect(page.GetByTestId("import-message")).ToContainTextAsync("Applied. Assessments recorded: 1.");
         await page.GotoAsync($"{fixture.BaseUrl}/agencies/{agency}");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Roles written down in the spreadsheet");
 

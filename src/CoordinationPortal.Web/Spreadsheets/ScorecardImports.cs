@@ -5,6 +5,7 @@ using CoordinationPortal.Domain.Framework;
 using CoordinationPortal.Domain.Spreadsheets;
 using CoordinationPortal.Web.Agencies;
 using CoordinationPortal.Web.Identity;
+using CoordinationPortal.Web.Operations;
 using Hangfire;
 using Marten;
 using Microsoft.AspNetCore.Identity;
@@ -88,7 +89,7 @@ public sealed class ScorecardImports(
 
         var plan = await PlanAsync(session, file, agency, user, ct);
         var now = clock.Now;
-        session.DeleteWhere<SpreadsheetImport>(i => i.Status == ImportStatus.Previewed && i.ExpiresAt < now);
+        DeleteExpired(session, now);
         var record = new SpreadsheetImport
         {
             Id = Guid.NewGuid(),
@@ -186,7 +187,7 @@ public sealed class ScorecardImports(
     /// <summary>
     /// Appends the plan's changes as the uploader's assessments in one transaction (<see cref="AgencyCommandHandler.HandleAllAsync"/>):
     /// every change is recorded or none is. A scorecard changed since the plan, or rights lost meanwhile, stops it with
-    /// nothing applied, and the upload is kept so it can be previewed again.
+    /// nothing applied; the file is dropped either way (uploading it again previews it against the scorecard as it is).
     /// </summary>
     internal async Task<SpreadsheetImport> RunAsync(ClaimsPrincipal user, SpreadsheetImport record, CancellationToken ct)
     {
@@ -215,11 +216,15 @@ public sealed class ScorecardImports(
             Failure = failure,
             VersionAfter = outcome is CommandOutcome.Accepted accepted ? accepted.Version : plan.CurrentVersion,
             FinishedAt = clock.Now,
-            Content = failure is null ? [] : record.Content,
+            Content = [],
         };
         await Save(finished, ct);
         return finished;
     }
+
+    /// <summary>Uploads previewed but never applied, past <see cref="SpreadsheetLimits.KeepUploads"/>: the file goes with them.</summary>
+    internal static void DeleteExpired(IDocumentSession session, DateTimeOffset now) =>
+        session.DeleteWhere<SpreadsheetImport>(i => i.Status == ImportStatus.Previewed && i.ExpiresAt < now);
 
     private async Task Save(SpreadsheetImport record, CancellationToken ct)
     {
@@ -280,5 +285,22 @@ public sealed class ScorecardImportJob(IDocumentStore store, ScorecardImports im
         claims.AddRange(record.TokenAgencies.Select(a => new Claim(PortalClaims.TokenAgency, a.ToString())));
         var user = new ClaimsPrincipal(new ClaimsIdentity(claims, "import-job", ClaimTypes.Name, ClaimTypes.Role));
         await imports.RunAsync(user, record, ct);
+    }
+}
+
+/// <summary>
+/// Hourly: removes uploads that were previewed and never applied once they expire, so an uploaded file is not kept longer
+/// than <see cref="SpreadsheetLimits.KeepUploads"/> even when nobody uploads again.
+/// </summary>
+public sealed class ExpiredUploadsJob(IDocumentStore store, PortalClock clock)
+{
+    public const string RecurringId = "spreadsheet-uploads-expire";
+
+    [Queue(JobQueues.Default)]
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        ScorecardImports.DeleteExpired(session, clock.Now);
+        await session.SaveChangesAsync(ct);
     }
 }

@@ -17,7 +17,8 @@ public enum ImportStatus
 
 /// <summary>
 /// An uploaded scorecard file and what became of it (Marten document). It keeps the file between the preview and
-/// applying it (dropped once applied or expired), its SHA-256 for good, and the progress of a background apply.
+/// applying it (dropped once applied, refused or stopped; an upload never applied is deleted when it expires, by
+/// <see cref="ExpiredUploadsJob"/>), its SHA-256 for good, and the progress of a background apply.
 /// </summary>
 public sealed record SpreadsheetImport
 {
@@ -34,7 +35,7 @@ public sealed record SpreadsheetImport
     public DateTimeOffset ExpiresAt { get; init; }
     public ImportStatus Status { get; init; }
 
-    /// <summary>Changes to apply and applied so far.</summary>
+    /// <summary>Changes to apply, and applied (all of them at once: an import is one transaction).</summary>
     public int Total { get; init; }
     public int Done { get; init; }
     public long FileVersion { get; init; }

@@ -1,4 +1,5 @@
 using CoordinationPortal.Web.Kernel.Features;
+using Hangfire;
 using Marten;
 
 namespace CoordinationPortal.Web.Spreadsheets;
@@ -12,7 +13,11 @@ public sealed class SpreadsheetsFeature : IPortalFeature
         setup.Services.AddScoped<SpreadsheetExports>();
         setup.Services.AddScoped<ScorecardImports>();
         setup.Services.AddScoped<ScorecardImportJob>();
+        setup.Services.AddScoped<ExpiredUploadsJob>();
     }
+
+    public void ScheduleJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<ExpiredUploadsJob>(ExpiredUploadsJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
 
     public void ConfigureStore(StoreOptions options, IServiceProvider services) =>
         options.Schema.For<SpreadsheetImport>().Index(x => x.Sha256).Index(x => x.AgencyId);

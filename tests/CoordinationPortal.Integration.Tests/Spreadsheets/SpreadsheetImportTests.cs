@@ -193,6 +193,36 @@ public sealed class SpreadsheetImportTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task an_upload_previewed_and_never_applied_is_deleted_by_the_hourly_job_once_it_expires()
+    {
+        var store = portal.Factory.Services.GetRequiredService<IDocumentStore>();
+        var now = DateTimeOffset.UtcNow;
+        SpreadsheetImport Upload(ImportStatus status, TimeSpan expiresIn) => new()
+        {
+            Id = Guid.NewGuid(), AgencyId = Guid.NewGuid(), Sha256 = "ab", FileName = "scorecard.xlsx", Content = [1, 2, 3],
+            UploadedBy = "someone@portal.local", UploadedAt = now.AddDays(-2), ExpiresAt = now + expiresIn, Status = status,
+        };
+        var expired = Upload(ImportStatus.Previewed, TimeSpan.FromHours(-1));
+        var waiting = Upload(ImportStatus.Previewed, TimeSpan.FromHours(1));
+        var applied = Upload(ImportStatus.Applied, TimeSpan.FromHours(-1)) with { Content = [] };
+        await using (var session = store.LightweightSession())
+        {
+            session.Store(expired, waiting, applied);
+            await session.SaveChangesAsync();
+        }
+
+        await using (var scope = portal.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExpiredUploadsJob>().RunAsync(CancellationToken.None);
+        }
+
+        await using var check = store.QuerySession();
+        Assert.Null(await check.LoadAsync<SpreadsheetImport>(expired.Id));
+        Assert.Equal([1, 2, 3], (await check.LoadAsync<SpreadsheetImport>(waiting.Id))!.Content);
+        Assert.NotNull(await check.LoadAsync<SpreadsheetImport>(applied.Id)); // the record of what was applied stays
+    }
+
+    [Fact]
     public async Task every_error_comes_back_at_once_by_sheet_row_and_column_and_nothing_changes()
     {
         var (agency, _, client) = await LedAgencyAsync(portal, "Sheets error agency");
@@ -387,7 +417,7 @@ public sealed class SpreadsheetImportTests(PortalFixture portal)
             using var applied = await client.PostAsync($"/agencies/{agency}/import", apply);
             var answer = WebUtility.HtmlDecode(await applied.Content.ReadAsStringAsync());
             Assert.True(applied.StatusCode == HttpStatusCode.OK, $"{(int)applied.StatusCode} {answer}");
-            Assert.Contains("Applied: 1 assessments recorded.", answer, StringComparison.Ordinal);
+            Assert.Contains("Applied. Assessments recorded: 1.", answer, StringComparison.Ordinal);
             Assert.Equal(version + 1, (await AgencyAsync(portal, agency)).Version);
 
             // In Hindi the page speaks Hindi; someone who does not lead the agency is told they may not import.
