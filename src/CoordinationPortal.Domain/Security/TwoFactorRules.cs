@@ -47,6 +47,30 @@ public static class TwoFactorRules
         IsRequired(roles, requiredRoles) && !HasPassedSecondFactor(amrValues);
 
     /// <summary>Whether two-factor authentication may be turned off: never while a role of the user requires it.</summary>
+    /// <summary>
+    /// How long an accepted authenticator code stays spent. The code of one 30-second step is accepted for a minute or
+    /// two around it (clock drift), so a code seen over a shoulder or in a log could be replayed within that window;
+    /// remembering the last accepted code for longer than the window makes each code single-use (RFC 6238, 5.2).
+    /// </summary>
+    public static readonly TimeSpan SpentCodeWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>What is kept of the last accepted code: a digest of it (never the code) and when it was accepted.</summary>
+    public static string SpentCodeMarker(string codeDigest, DateTimeOffset acceptedAt) =>
+        $"{codeDigest}@{acceptedAt.ToUnixTimeSeconds()}";
+
+    /// <summary>Whether a code (by its digest) was accepted already within <see cref="SpentCodeWindow"/>: then it is refused.</summary>
+    public static bool IsSpent(string? marker, string codeDigest, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(marker) || marker.Split('@') is not [var digest, var seconds]
+            || !long.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var at))
+        {
+            return false;
+        }
+
+        return string.Equals(digest, codeDigest, StringComparison.Ordinal)
+            && now - DateTimeOffset.FromUnixTimeSeconds(at) < SpentCodeWindow;
+    }
+
     public static bool MayDisable(IEnumerable<string> roles, IReadOnlyCollection<string> requiredRoles) => !IsRequired(roles, requiredRoles);
 
     /// <summary>

@@ -140,6 +140,8 @@ public sealed class IdentityFeature : IPortalFeature
             .AddEntityFrameworkStores<PortalIdentityDbContext>()
             .AddUserManager<PortalUserManager>()
             .AddDefaultTokenProviders()
+            // Replaces the default authenticator provider (same name): each code is accepted once.
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddErrorDescriber<LocalizedIdentityErrors>()
             .AddPasswordValidator<PortalPasswordValidator>();
         builder.Services.AddSignInSecurity(builder.Configuration);

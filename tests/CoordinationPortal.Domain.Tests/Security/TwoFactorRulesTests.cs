@@ -48,4 +48,25 @@ public sealed class TwoFactorRulesTests
             "otpauth://totp/CoordinationPortal:lead%40portal.local?secret=ABCDEFGH&issuer=CoordinationPortal&digits=6&period=30",
             TwoFactorRules.AuthenticatorUri("CoordinationPortal", "lead@portal.local", "abcd efgh"));
     }
+
+    private static readonly DateTimeOffset Accepted = new(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("d1", 0, true)] // the same code at once
+    [InlineData("d1", 299, true)] // still within the window in which it could be valid
+    [InlineData("d1", 300, false)] // long past any window: a code that comes round again later is a new code
+    [InlineData("d2", 10, false)] // another code
+    public void an_accepted_code_is_spent_for_five_minutes(string digest, int secondsLater, bool spent) =>
+        Assert.Equal(spent, TwoFactorRules.IsSpent(TwoFactorRules.SpentCodeMarker("d1", Accepted), digest, Accepted.AddSeconds(secondsLater)));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("d1")]
+    [InlineData("d1@")]
+    [InlineData("d1@-5")]
+    [InlineData("d1@12@3")]
+    [InlineData("d1@soon")]
+    public void no_or_an_unreadable_marker_spends_nothing(string? marker) =>
+        Assert.False(TwoFactorRules.IsSpent(marker, "d1", Accepted));
 }

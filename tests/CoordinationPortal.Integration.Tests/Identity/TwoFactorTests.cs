@@ -132,6 +132,34 @@ public sealed partial class TwoFactorTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task an_authenticator_code_signs_in_once_only_and_the_apps_next_code_works()
+    {
+        await using var host = NewHost();
+        var email = await Accounts.CreateAsync(host.Services, "Viewer", Password);
+        var (key, _) = await EnrolAsync(host.Services, email);
+        var code = Code(key);
+
+        using var first = host.ClientFrom("127.0.24.1");
+        Assert.Equal(HttpStatusCode.Redirect, (await Accounts.PostSignInAsync(first, email, Password)).Status);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostSecondStepAsync(first, code)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
+
+        // The same code again, from elsewhere (seen over a shoulder): refused, though its time has not run out.
+        using var second = host.ClientFrom("127.0.24.2");
+        Assert.Equal(HttpStatusCode.Redirect, (await Accounts.PostSignInAsync(second, email, Password)).Status);
+        var replayed = await PostSecondStepAsync(second, code);
+        Assert.Equal(HttpStatusCode.OK, replayed.Status);
+        Assert.Contains("That code is not correct", replayed.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await second.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
+
+        // The app's next code is accepted.
+        var next = new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(DateTime.UtcNow.AddSeconds(30));
+        Assert.NotEqual(code, next);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostSecondStepAsync(second, next)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
     public async Task a_recovery_code_signs_in_once_only()
     {
         await using var host = NewHost();
