@@ -1,7 +1,7 @@
 using CoordinationPortal.Domain.Security;
+using CoordinationPortal.Web.Kernel.Errors;
 using CoordinationPortal.Web.Localization;
 using Microsoft.AspNetCore.Authorization;
-using CoordinationPortal.Web.Kernel.Errors;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
