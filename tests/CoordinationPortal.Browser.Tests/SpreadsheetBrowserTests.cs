@@ -28,7 +28,20 @@ public sealed class SpreadsheetBrowserTests(BrowserFixture fixture)
 
         var page = await fixture.SignedInPageAsync(Lead.Email, Lead.Password);
         await page.GotoAsync($"{fixture.BaseUrl}/agencies/{agency}");
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("scorecard-export").GetByRole(AriaRole.Link, new() { Name = "Excel (XLSX)" }).ClickAsync());
+        var exportLink = page.GetByTestId("scorecard-export").GetByRole(AriaRole.Link, new() { Name = "Excel (XLSX)" });
+        await Assertions.Expect(exportLink).ToBeVisibleAsync();
+        IDownload download;
+        try
+        {
+            // The first workbook a process writes loads MiniExcel and the Open XML SDK: slow on a loaded machine.
+            download = await page.RunAndWaitForDownloadAsync(() => exportLink.ClickAsync(), new() { Timeout = 90_000 });
+        }
+        catch (TimeoutException e)
+        {
+            var text = await page.Locator("body").InnerTextAsync();
+            throw new TimeoutException($"No download; the browser is at {page.Url}: {text[..Math.Min(text.Length, 600)]}", e);
+        }
+
         Assert.EndsWith(".xlsx", download.SuggestedFilename, StringComparison.Ordinal);
         var exported = await File.ReadAllBytesAsync((await download.PathAsync())!);
 
