@@ -41,14 +41,8 @@ public sealed class AgencyCommandHandler(StreamCommandRunner runner, ReadinessFr
 
         var now = clock.Now;
         var stamped = commands.Select(c => c with { By = name, At = now }).ToList();
-        return runner.RunAsync(
-            new StreamCommand<Agency>(agencyId, nameof(AssessIndicator) + "×" + stamped.Count, name, expectedVersion, Agency.Evolve,
-                agency => AgencyDecider.DecideAll(stamped, agency, framework))
-            {
-                MayAct = (agency, _) => ValueTask.FromResult(AgencyEditHandler.CanEdit(user, agency)),
-                Stage = (session, agency, _) => changes.Stage(session, new PortalChange(ChangeKinds.Scorecard, agency.Id, agency.Id)),
-            },
-            ct);
+        return AppendAsync(agencyId, nameof(AssessIndicator) + "×" + stamped.Count, name, expectedVersion,
+            agency => AgencyDecider.DecideAll(stamped, agency, framework), agency => stamped.All(c => MayAct(user, c, agency)), ct);
     }
 
     /// <summary>For the portal's own jobs (the staleness check): acts as <see cref="SystemActor"/> unless the command names someone.</summary>
@@ -66,8 +60,14 @@ public sealed class AgencyCommandHandler(StreamCommandRunner runner, ReadinessFr
                 : Task.FromResult<CommandOutcome>(new CommandOutcome.Forbidden());
         }
 
-        return runner.RunAsync(
-            new StreamCommand<Agency>(command.AgencyId, name, command.By, expectedVersion, Agency.Evolve, agency => AgencyDecider.Decide(command, agency, framework))
+        return AppendAsync(command.AgencyId, name, command.By, expectedVersion, agency => AgencyDecider.Decide(command, agency, framework), mayAct, ct);
+    }
+
+    /// <summary>Appends to an existing agency's stream through the runner, announcing what changed once it commits.</summary>
+    private Task<CommandOutcome> AppendAsync(
+        Guid agencyId, string name, string by, long? expectedVersion, Func<Agency, Decision> decide, Func<Agency?, bool> mayAct, CancellationToken ct) =>
+        runner.RunAsync(
+            new StreamCommand<Agency>(agencyId, name, by, expectedVersion, Agency.Evolve, decide)
             {
                 MayAct = (agency, _) => ValueTask.FromResult(mayAct(agency)),
                 // Levels changed: whoever follows scorecards (flag evaluation, live pages) hears it once this commits.
@@ -75,7 +75,6 @@ public sealed class AgencyCommandHandler(StreamCommandRunner runner, ReadinessFr
                     events.Any(e => e is IndicatorAssessed) ? ChangeKinds.Scorecard : ChangeKinds.Agency, agency.Id, agency.Id)),
             },
             ct);
-    }
 
     private static bool MayAct(ClaimsPrincipal user, AgencyCommand command, Agency? agency) => command switch
     {

@@ -112,6 +112,27 @@ public static class PortalClaims
     /// a role that requires it lets the token through (see <see cref="TwoFactorGate"/>).
     /// </summary>
     public const string TokenOwnerTwoFactor = "portal:token-owner-2fa";
+
+    /// <summary>
+    /// What a session cookie carries beyond Identity's claims: <c>amr=mfa</c> when a second factor was passed (here or
+    /// at the provider), and the OpenID Connect provider it signed in with (for the provider's sign-out). Every sign-in
+    /// and every re-issued cookie builds them here.
+    /// </summary>
+    public static List<Claim> Session(bool passedSecondFactor, string? externalProvider)
+    {
+        List<Claim> claims = [];
+        if (passedSecondFactor)
+        {
+            claims.Add(new Claim(Domain.Security.TwoFactorRules.AmrClaim, Domain.Security.TwoFactorRules.MultiFactor));
+        }
+
+        if (externalProvider is not null)
+        {
+            claims.Add(new Claim(ExternalProvider, externalProvider));
+        }
+
+        return claims;
+    }
 }
 
 /// <summary>Accounts, roles and sign-in (ASP.NET Core Identity in its own schema, migrated by EF Core), and who may do what.</summary>

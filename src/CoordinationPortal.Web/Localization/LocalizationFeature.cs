@@ -43,17 +43,9 @@ public sealed class LocalizationFeature : IPortalFeature
                 CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
-            return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+            return Results.LocalRedirect(Kernel.LocalUrl.OrHome(returnUrl));
         }).AllowAnonymous();
     }
-
-    /// <summary>
-    /// A path on this site, as <c>LocalRedirect</c> accepts one: starting with one slash, not two, nor a slash and a
-    /// backslash, and with no control characters (a tab or line break inside would make it a redirect elsewhere).
-    /// </summary>
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-        && !url.Any(char.IsControl);
 }
 
 /// <summary>

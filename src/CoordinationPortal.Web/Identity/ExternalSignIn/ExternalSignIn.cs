@@ -41,11 +41,6 @@ public sealed class ExternalSignIn(
     OidcSettings settings,
     ILogger<ExternalSignIn> log)
 {
-    /// <summary>The claim a second-factor requirement accepts from a provider sign-in: type <c>amr</c>, value <c>mfa</c>.</summary>
-    public const string MultiFactorClaimType = "amr";
-
-    public const string MultiFactorClaimValue = "mfa";
-
     /// <returns>The outcome; null when the identity could not be linked (another sign-in linked it at the same moment).</returns>
     public async Task<ExternalSignInResult?> SignInAsync(ExternalIdentity identity)
     {
@@ -108,13 +103,7 @@ public sealed class ExternalSignIn(
             return true;
         }
 
-        List<Claim> claims = [new(PortalClaims.ExternalProvider, identity.Provider)];
-        if (identity.MultiFactor)
-        {
-            claims.Add(new Claim(MultiFactorClaimType, MultiFactorClaimValue));
-        }
-
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, claims);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, PortalClaims.Session(identity.MultiFactor, identity.Provider));
         ExternalSignInLog.SignedIn(log, user.UserName ?? "", identity.Provider, outcome, identity.MultiFactor);
         return false;
     }

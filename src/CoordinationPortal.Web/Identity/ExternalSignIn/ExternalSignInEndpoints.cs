@@ -1,4 +1,6 @@
 using CoordinationPortal.Domain.Security;
+using CoordinationPortal.Web.Identity.TwoFactor;
+using CoordinationPortal.Web.Kernel;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 
@@ -15,9 +17,6 @@ public static class ExternalSignInEndpoints
 {
     public const string CallbackPath = "/account/external/callback";
 
-    /// <summary>The second step of signing in (an authenticator or recovery code), shared with the password sign-in.</summary>
-    public const string TwoFactorStep = "/account/login/two-factor";
-
     public static IEndpointRouteBuilder MapExternalSignIn(this IEndpointRouteBuilder app)
     {
         // Sends the browser to the provider (its scheme builds the request: state, nonce, PKCE).
@@ -29,7 +28,7 @@ public static class ExternalSignInEndpoints
                 return Results.LocalRedirect("/account/login");
             }
 
-            var back = $"{CallbackPath}?returnUrl={Uri.EscapeDataString(IsLocal(returnUrl) ? returnUrl! : "/")}";
+            var back = $"{CallbackPath}?returnUrl={Uri.EscapeDataString(LocalUrl.OrHome(returnUrl))}";
             var properties = signIn.ConfigureExternalAuthenticationProperties(found.Name, back);
             try
             {
@@ -56,10 +55,10 @@ public static class ExternalSignInEndpoints
                 return Results.LocalRedirect(OidcSchemes.FailedPath + "?reason=failed");
             }
 
-            var back = IsLocal(returnUrl) ? returnUrl! : "/";
+            var back = LocalUrl.OrHome(returnUrl);
             return await external.SignInAsync(identity) switch
             {
-                { SecondFactorAsked: true } => Results.LocalRedirect(TwoFactorStep + (back == "/" ? "" : "?ReturnUrl=" + Uri.EscapeDataString(back))),
+                { SecondFactorAsked: true } => Results.LocalRedirect(LocalUrl.WithReturn(TwoFactorSignIn.StepPath, "ReturnUrl", returnUrl)),
                 { Outcome: ExternalSignInOutcome.SignIn or ExternalSignInOutcome.LinkInvitedAndSignIn } => Results.LocalRedirect(back),
                 { Outcome: ExternalSignInOutcome.CreatePendingAccount or ExternalSignInOutcome.StillAwaitingApproval } => Results.LocalRedirect("/account/pending"),
                 { Outcome: ExternalSignInOutcome.Disabled } => Results.LocalRedirect(OidcSchemes.FailedPath + "?reason=disabled"),
@@ -89,7 +88,4 @@ public static class ExternalSignInEndpoints
         }).AllowAnonymous();
         return app;
     }
-
-    public static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 }

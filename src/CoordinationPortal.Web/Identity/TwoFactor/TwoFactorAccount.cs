@@ -189,17 +189,7 @@ public sealed class TwoFactorAccount(
     /// </summary>
     private async Task ReissueAsync(PortalUser user, ClaimsPrincipal principal, bool proved)
     {
-        List<Claim> claims = [];
-        if (proved || HasPassed(principal))
-        {
-            claims.Add(new Claim(TwoFactorRules.AmrClaim, TwoFactorRules.MultiFactor));
-        }
-
-        if (principal.FindFirstValue(PortalClaims.ExternalProvider) is { } provider)
-        {
-            claims.Add(new Claim(PortalClaims.ExternalProvider, provider));
-        }
-
+        var claims = PortalClaims.Session(proved || HasPassed(principal), principal.FindFirstValue(PortalClaims.ExternalProvider));
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, claims);
     }
 

@@ -21,6 +21,9 @@ public sealed class TwoFactorSignIn(
     SignInThrottle throttle,
     ILogger<PortalSignIn> log)
 {
+    /// <summary>The page of this step (after a password, or a provider sign-in that reported one factor).</summary>
+    public const string StepPath = "/account/login/two-factor";
+
     /// <summary>
     /// Ends any session in this browser and remembers, in the two-factor cookie, whose second factor is awaited, and the
     /// OpenID Connect provider the first step went through, if it did (the session keeps it for the provider's sign-out).
@@ -89,13 +92,7 @@ public sealed class TwoFactorSignIn(
 
         throttle.RecordSuccess(account, client);
         await signIn.Context.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
-        List<Claim> claims = [new(TwoFactorRules.AmrClaim, TwoFactorRules.MultiFactor)];
-        if (externalProvider is not null)
-        {
-            claims.Add(new Claim(PortalClaims.ExternalProvider, externalProvider));
-        }
-
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, claims);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, PortalClaims.Session(passedSecondFactor: true, externalProvider));
         SignInLog.SecondFactorSucceeded(log, account, client, input.Kind == SecondFactorKind.Recovery ? "recovery code" : "authenticator");
         return SignInAttempt.Succeeded;
     }
